@@ -1,0 +1,28 @@
+// Bundles src/ into dist/ringlet.mjs. Native modules stay external and are imported lazily by the
+// commands that need them, so `ringlet profiles run` never pays for SQLite or PTYs it does not use.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
+
+const root = dirname(fileURLToPath(import.meta.url));
+export const external = ['better-sqlite3', 'node-pty', '@napi-rs/keyring', 'playwright-core', 'quickjs-emscripten'];
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { ringlet: 'src/main.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external,
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __ringletRequire } from 'node:module'; const require = __ringletRequire(import.meta.url);" },
+});
+
+// Completions are generated from the command tree after the bundle exists.
+const gen = await import('./dist/ringlet.mjs').then((m) => m.generateCompletions).catch(() => undefined);
+if (gen) await gen(root);

@@ -1,0 +1,14 @@
+import type { CommandClass } from 'clipanion';
+
+/**
+ * Every CLI command, in one list (the completions generator walks it too).
+ * Command files must keep heavy imports (SQLite, PTYs, keychain) inside execute(), via `await import()`.
+ * Each area keeps its own block so parallel work touches different lines.
+ */
+export async function loadCommands(): Promise<CommandClass[]> {
+  const groups = await Promise.all([
+    // foundation
+    import('./foundation.js').then((m) => m.commands),
+  ]);
+  return groups.flat();
+}

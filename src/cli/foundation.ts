@@ -1,0 +1,2 @@
+import type { CommandClass } from 'clipanion';
+export const commands: CommandClass[] = [];

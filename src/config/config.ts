@@ -1,0 +1,48 @@
+import * as t from 'typanion';
+import { paths, isValidName } from './paths.js';
+import { readTomlFile, validate, writeTomlFile, type TomlTable } from './toml.js';
+
+const isName = t.cascade(t.isString(), [(v: string, s) => isValidName(v) || (s?.errors?.push(`${s?.p ?? '.'}: expected a name like [A-Za-z0-9][A-Za-z0-9._-]* (got ${JSON.stringify(v)})`), false)]) as t.StrictValidator<unknown, string>;
+
+const isPrice = t.isPartial({
+  input: t.isNumber(),
+  output: t.isNumber(),
+  'cache-write': t.isNumber(),
+  'cache-write-1h': t.isNumber(),
+  'cache-read': t.isNumber(),
+});
+
+const isConfig = t.isPartial({
+  'default-profile': isName,
+  'directory-mapping': t.isArray(t.isObject({ path: t.isString(), profile: isName })),
+  credentials: t.isPartial({ backend: t.isEnum(['system', 'file', 'system-only'] as const) }),
+  shell: t.isPartial({ notify: t.isBoolean(), aliases: t.isRecord(isName) }),
+  /** USD per million tokens, overriding the shipped price table. */
+  prices: t.isRecord(isPrice),
+  import: t.isPartial({ 'project-roots': t.isArray(t.isString()) }),
+  daemon: t.isPartial({ listen: t.isString(), 'idle-minutes': t.isNumber() }),
+});
+
+export interface DirectoryMapping { path: string; profile: string }
+export interface PriceOverride { input?: number; output?: number; 'cache-write'?: number; 'cache-write-1h'?: number; 'cache-read'?: number }
+export interface RingletConfig {
+  'default-profile'?: string;
+  'directory-mapping'?: DirectoryMapping[];
+  credentials?: { backend?: 'system' | 'file' | 'system-only' };
+  shell?: { notify?: boolean; aliases?: Record<string, string> };
+  prices?: Record<string, PriceOverride>;
+  import?: { 'project-roots'?: string[] };
+  daemon?: { listen?: string; 'idle-minutes'?: number };
+  [k: string]: unknown;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): RingletConfig {
+  const file = paths.config(env);
+  const raw = readTomlFile(file);
+  if (!raw) return {};
+  return validate(file, raw, isConfig as t.StrictValidator<unknown, RingletConfig>, 'see `ringlet config --help`');
+}
+
+export function saveConfig(cfg: RingletConfig, env: NodeJS.ProcessEnv = process.env): void {
+  writeTomlFile(paths.config(env), cfg as TomlTable);
+}

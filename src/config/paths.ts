@@ -1,0 +1,40 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** All on-disk locations, resolved from the environment at call time (tests change it). */
+export function realHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.HOME || homedir();
+}
+
+export function ringletHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.RINGLET_HOME || join(realHome(env), '.ringlet');
+}
+
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CONFIG_HOME;
+  return join(xdg && xdg.startsWith('/') ? xdg : join(realHome(env), '.config'), 'ringlet');
+}
+
+export const paths = {
+  profilesDir: (env?: NodeJS.ProcessEnv) => join(ringletHome(env), 'profiles'),
+  profileDir: (name: string, env?: NodeJS.ProcessEnv) => join(ringletHome(env), 'profiles', name),
+  profileManifest: (name: string, env?: NodeJS.ProcessEnv) => join(ringletHome(env), 'profiles', name, 'ringlet.toml'),
+  profileHome: (name: string, env?: NodeJS.ProcessEnv) => join(ringletHome(env), 'profiles', name, 'HOME'),
+  profileHooks: (name: string, env?: NodeJS.ProcessEnv) => join(ringletHome(env), 'profiles', name, 'hooks'),
+  ledger: (env?: NodeJS.ProcessEnv) => join(ringletHome(env), 'ledger.db'),
+  audit: (env?: NodeJS.ProcessEnv) => join(ringletHome(env), 'audit.db'),
+  daemonLog: (env?: NodeJS.ProcessEnv) => join(ringletHome(env), 'daemon.log'),
+  cacheDir: (env?: NodeJS.ProcessEnv) => join(ringletHome(env), 'cache'),
+  config: (env?: NodeJS.ProcessEnv) => join(configDir(env), 'config.toml'),
+  credentials: (env?: NodeJS.ProcessEnv) => join(configDir(env), 'credentials.toml'),
+  globalHooks: (env?: NodeJS.ProcessEnv) => join(configDir(env), 'hooks'),
+  userProviders: (env?: NodeJS.ProcessEnv) => join(configDir(env), 'providers'),
+  httpToken: (env?: NodeJS.ProcessEnv) => join(configDir(env), 'http_token'),
+};
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** Profile and alias names reach paths and shell scripts: refuse anything else early. */
+export function isValidName(name: string): boolean {
+  return NAME_RE.test(name) && name.length <= 64 && !name.includes('..');
+}
