@@ -2,6 +2,7 @@ import { Builtins, Cli, Command } from 'clipanion';
 import { UserError } from './errors.js';
 import { loadCommands } from './cli/commands.js';
 import { useColor } from './cli/output.js';
+import { splitPassthrough } from './cli/passthrough.js';
 import { VERSION } from './version.js';
 
 
@@ -18,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
   const context = { ...Cli.defaultContext };
   let command: Command;
   try {
-    command = cli.process(argv, context);
+    command = cli.process(splitPassthrough(argv), context);
   } catch (err) {
     // Unknown command or bad option: clipanion's message plus usage, on stderr, exit 2.
     process.stderr.write(cli.error(err, { colored: useColor(process.stderr) }));

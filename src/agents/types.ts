@@ -42,4 +42,11 @@ export interface AgentSpec {
   prepareHome(ctx: AgentContext): void;
   /** Directories under a HOME where the agent keeps logs with usage (for import after a run). */
   logDirs(home: string): string[];
+  /**
+   * Inherited variables to remove for the run, because they would override the profile (a user's
+   * CLAUDE_CONFIG_DIR escaping the profile HOME, an ANTHROPIC_AUTH_TOKEN outranking the key, …).
+   */
+  unsetEnv?(ctx: AgentContext): string[];
+  /** Entries of the real HOME this agent needs linked for this provider (e.g. `.aws` for Bedrock), beyond the defaults. */
+  homeShare?(ctx: AgentContext): string[];
 }

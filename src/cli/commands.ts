@@ -9,6 +9,10 @@ export async function loadCommands(): Promise<CommandClass[]> {
   const groups = await Promise.all([
     // foundation
     import('./foundation.js').then((m) => m.commands),
+    // cost: ringlet usage
+    import('./usage-commands.js').then((m) => m.commands),
+    // cost: ringlet import
+    import('./import-commands.js').then((m) => m.commands),
   ]);
   return groups.flat();
 }

@@ -4,7 +4,13 @@ import { readTomlFile, validate, writeTomlFile, type TomlTable } from './toml.js
 
 const isName = t.cascade(t.isString(), [(v: string, s) => isValidName(v) || (s?.errors?.push(`${s?.p ?? '.'}: expected a name like [A-Za-z0-9][A-Za-z0-9._-]* (got ${JSON.stringify(v)})`), false)]) as t.StrictValidator<unknown, string>;
 
-const isPrice = t.isPartial({
+/** A table whose keys are all optional and whose unknown keys are reported (typos). */
+function table<T extends Record<string, t.AnyStrictValidator>>(props: T) {
+  const optional = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, t.isOptional(v)]));
+  return t.isObject(optional as { [K in keyof T]: t.StrictValidator<unknown, t.InferType<T[K]> | undefined> });
+}
+
+const isPrice = table({
   input: t.isNumber(),
   output: t.isNumber(),
   'cache-write': t.isNumber(),
@@ -12,15 +18,15 @@ const isPrice = t.isPartial({
   'cache-read': t.isNumber(),
 });
 
-const isConfig = t.isPartial({
+const isConfig = table({
   'default-profile': isName,
   'directory-mapping': t.isArray(t.isObject({ path: t.isString(), profile: isName })),
-  credentials: t.isPartial({ backend: t.isEnum(['system', 'file', 'system-only'] as const) }),
-  shell: t.isPartial({ notify: t.isBoolean(), aliases: t.isRecord(isName) }),
+  credentials: table({ backend: t.isEnum(['system', 'file', 'system-only'] as const) }),
+  shell: table({ notify: t.isBoolean(), aliases: t.isRecord(isName) }),
   /** USD per million tokens, overriding the shipped price table. */
   prices: t.isRecord(isPrice),
-  import: t.isPartial({ 'project-roots': t.isArray(t.isString()) }),
-  daemon: t.isPartial({ listen: t.isString(), 'idle-minutes': t.isNumber() }),
+  import: table({ 'project-roots': t.isArray(t.isString()) }),
+  daemon: table({ listen: t.isString(), 'idle-minutes': t.isNumber() }),
 });
 
 export interface DirectoryMapping { path: string; profile: string }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 
 /** All on-disk locations, resolved from the environment at call time (tests change it). */
 export function realHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.HOME || homedir();
+  // Inside a profile run HOME is the profile's; the launcher passes the user's own HOME along.
+  return env.RINGLET_REAL_HOME || env.HOME || homedir();
 }
 
 export function ringletHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -11,6 +12,9 @@ export function ringletHome(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  // Set for agents run under a profile (whose XDG_CONFIG_HOME points into the profile HOME), so a
+  // nested `ringlet` (hook dispatch, `ringlet usage` inside a session) still finds the user's config.
+  if (env.RINGLET_CONFIG_DIR) return env.RINGLET_CONFIG_DIR;
   const xdg = env.XDG_CONFIG_HOME;
   return join(xdg && xdg.startsWith('/') ? xdg : join(realHome(env), '.config'), 'ringlet');
 }

@@ -9,6 +9,8 @@ export interface ProfileManifest {
     /** Overrides the provider's default endpoint (base URL). */
     endpoint?: string;
     model?: string;
+    /** Force a wire format when the agent and provider share several. */
+    wire?: 'anthropic' | 'openai-chat' | 'openai-responses' | 'gemini';
     /** bedrock: AWS region; vertex: region */
     region?: string;
     /** vertex: GCP project id */

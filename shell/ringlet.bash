@@ -1,0 +1,172 @@
+# shellcheck shell=bash
+# ringlet shell integration for bash 4+.
+# Load it from ~/.bashrc:   eval "$(ringlet shell init bash)"
+# Lines starting with #@ are replaced by `ringlet shell init` (src/shell/init.ts).
+# Sections match shell/ringlet.zsh and shell/ringlet.fish.
+
+# === Settings =============================================================
+
+#@ARGS@
+
+# === Utility functions ====================================================
+
+# The ringlet CLI, never a function or alias of that name. RINGLET_BIN overrides the binary.
+__ringlet_cli() {
+    command "${RINGLET_BIN:-ringlet}" "$@"
+}
+
+# Removes the alias functions of the previous state (an alias deleted from config.toml must go away).
+__ringlet_unalias() {
+    local name
+    for name in ${__ringlet_aliases[@]+"${__ringlet_aliases[@]}"}; do
+        builtin unset -f -- "$name"
+    done
+}
+
+# Sets __ringlet_phys to the physical path of $PWD. bash has no builtin realpath and `pwd -P` would need
+# a subshell to capture, so step in with `cd -P` and back; OLDPWD is restored.
+__ringlet_physical() {
+    local logical=$PWD had_old=${OLDPWD+x} old=${OLDPWD-}
+    __ringlet_phys=$PWD
+    if builtin cd -P . 2>/dev/null; then
+        __ringlet_phys=$PWD
+        builtin cd -- "$logical" 2>/dev/null || :
+    fi
+    if [[ -n $had_old ]]; then OLDPWD=$old; else builtin unset OLDPWD; fi
+}
+
+# One line per project file until another one is found, so moving around inside a project is quiet.
+__ringlet_hint() {
+    if [[ $1 != "${__ringlet_hinted-}" ]]; then
+        __ringlet_hinted=$1
+        builtin printf 'ringlet: %q %s\n' "$1" "$2" >&2
+    fi
+}
+
+# === Generated state ======================================================
+# Directory mapping, allowed project files, aliases and the staleness test. Replaced as a whole by
+# __ringlet_reload when config.toml, the allow store or the profiles change.
+
+#@STATE@
+
+# === Hook =================================================================
+
+# Re-reads the state, only when an input is newer than the state's stamp: the one place a process starts.
+__ringlet_reload() {
+    local state
+    if state=$(__ringlet_cli shell init "${__ringlet_args[@]}" --state) && [[ -n $state ]]; then
+        builtin eval -- "$state"
+    else
+        # Stop retrying on every cd; the next `ringlet` command through the shell function tries again.
+        __ringlet_broken=1
+    fi
+}
+
+# Picks the profile for $PWD and exports or unsets RINGLET_PROFILE. The nearest allowed project file or
+# the longest mapped prefix wins, whichever is deeper. Builtins only: no process, no subshell.
+__ringlet_select() {
+    local quiet=${1-} dir=$PWD phys=$PWD linked= file= content= name= len=-1 nocase=
+    local __ringlet_hit= __ringlet_hitdir= __ringlet_phys=
+    if builtin shopt -q nocasematch; then nocase=1; builtin shopt -u nocasematch; fi
+    # Symlinks on the way up mean the physical path can differ: resolve it only then.
+    while [[ -n $dir ]]; do
+        if [[ -L $dir ]]; then linked=1; break; fi
+        dir=${dir%/*}
+    done
+    if [[ -n $linked ]]; then __ringlet_physical; phys=$__ringlet_phys; fi
+    if __ringlet_map "$phys/"; then name=$__ringlet_hit len=${#__ringlet_hitdir}; fi
+    if [[ $phys != "$PWD" ]] && __ringlet_map "$PWD/" && (( ${#__ringlet_hitdir} > len )); then
+        name=$__ringlet_hit len=${#__ringlet_hitdir}
+    fi
+    dir=$phys
+    while :; do
+        if [[ -f $dir/.ringlet.toml ]]; then file=$dir/.ringlet.toml; break; fi
+        if [[ -f $dir/.ringlet-profile ]]; then file=$dir/.ringlet-profile; break; fi
+        if [[ -z $dir || $dir == / ]]; then break; fi
+        dir=${dir%/*}
+    done
+    if [[ -n $file ]]; then
+        # Bounded read: a huge file cannot stall the prompt, and anything over the limit never matches.
+        IFS= builtin read -r -N 4097 content 2>/dev/null <"$file" || :
+        __ringlet_allowed "${file/#\/\//\/}" "$content"
+        case $? in
+        0) if (( ${#dir} >= len )); then name=$__ringlet_hit; fi ;;
+        1) __ringlet_hint "$file" 'changed since `ringlet allow`; ignored until you run `ringlet allow` again' ;;
+        *) __ringlet_hint "$file" 'is not allowed; run `ringlet allow` to use it' ;;
+        esac
+    else
+        __ringlet_hinted=
+    fi
+    if [[ -n $nocase ]]; then builtin shopt -s nocasematch; fi
+    if [[ -n $name ]]; then
+        if [[ ${RINGLET_PROFILE-} != "$name" ]]; then
+            builtin export RINGLET_PROFILE="$name"
+            if [[ -z $quiet && -n ${__ringlet_notify-} ]]; then builtin printf 'ringlet: profile %s\n' "$name" >&2; fi
+        fi
+    elif [[ -n ${RINGLET_PROFILE+x} ]]; then
+        if [[ -z $quiet && -n ${__ringlet_notify-} ]]; then builtin printf 'ringlet: profile %s unset\n' "$RINGLET_PROFILE" >&2; fi
+        builtin unset RINGLET_PROFILE
+    fi
+}
+
+# Brings RINGLET_PROFILE up to date for $PWD.
+__ringlet_update() {
+    __ringlet_pwd=$PWD
+    if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale; then __ringlet_reload; fi
+    __ringlet_select "$@"
+}
+
+# bash has no chpwd hook: PROMPT_COMMAND runs this before each prompt and it compares $PWD with the last one.
+__ringlet_hook() {
+    local rc=$?
+    if [[ ${__ringlet_pwd-} != "$PWD" ]]; then __ringlet_update; fi
+    return "$rc"
+}
+
+if [[ -z ${PROMPT_COMMAND+x} ]]; then
+    PROMPT_COMMAND=__ringlet_hook
+elif (( BASH_VERSINFO[0] > 5 || (BASH_VERSINFO[0] == 5 && BASH_VERSINFO[1] >= 1) )) && [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+    # bash 5.1+ also accepts an array; ours goes first so later entries still see the command's $?.
+    if [[ " ${PROMPT_COMMAND[*]} " != *' __ringlet_hook '* ]]; then
+        PROMPT_COMMAND=(__ringlet_hook "${PROMPT_COMMAND[@]}")
+    fi
+elif [[ $PROMPT_COMMAND != *__ringlet_hook* ]]; then
+    PROMPT_COMMAND="__ringlet_hook${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}"
+fi
+
+# === Commands =============================================================
+
+# `ringlet …` through the shell: afterwards the state is re-checked at once, so `ringlet allow` or
+# `ringlet alias add` take effect in this shell without waiting for the next cd.
+__ringlet_cmd() {
+    local rc=0
+    __ringlet_cli "$@" || rc=$?
+    __ringlet_broken=
+    __ringlet_update
+    return "$rc"
+}
+
+# Wrapped agents (--wrap): the selected profile's environment when there is one, the plain binary otherwise.
+__ringlet_wrap() {
+    # `cd dir && claude` runs before the next prompt, so bring the profile up to date first.
+    if [[ ${__ringlet_pwd-} != "$PWD" ]]; then __ringlet_update; fi
+    if [[ -n ${RINGLET_PROFILE-} ]]; then
+        __ringlet_cli profiles run "$RINGLET_PROFILE" -- "$@"
+    else
+        command "$@"
+    fi
+}
+
+#@COMMAND@
+
+#@WRAPPERS@
+
+# === Completions ==========================================================
+
+#@COMPLETIONS@
+
+complete -F _ringlet ringlet "$__ringlet_cmdname"
+
+# === Start ================================================================
+
+__ringlet_update quiet

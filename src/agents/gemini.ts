@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import type { AgentContext, AgentSpec } from './types.js';
+import { child, readJsonObject, writeJsonIfChanged } from './home-files.js';
+
+/**
+ * Gemini CLI (@google/gemini-cli). Facts checked against the 0.61 bundle:
+ * - Its HOME is `GEMINI_CLI_HOME` when set, else os.homedir(); settings live in `<home>/.gemini/settings.json`.
+ * - Key: `GEMINI_API_KEY`, sent as the `x-goog-api-key` header. Endpoint: `GOOGLE_GEMINI_BASE_URL` (the
+ *   @google/genai SDK appends `/v1beta/models/<model>:streamGenerateContent`). Model: `GEMINI_MODEL`.
+ * - `security.auth.selectedType` picks the auth method; without it the interactive UI opens the auth
+ *   dialog. Values: `gemini-api-key`, `oauth-personal` (Google login), `vertex-ai`.
+ * - Vertex: `GOOGLE_GENAI_USE_VERTEXAI=true` with `GOOGLE_CLOUD_PROJECT` / `GOOGLE_CLOUD_LOCATION` and the
+ *   gcloud application-default credentials.
+ * - Chats (with per-message token counts) are kept under `<home>/.gemini/tmp/<project>/chats/`.
+ */
+
+function authType(ctx: AgentContext): string {
+  if (ctx.provider.kind === 'self') return 'oauth-personal';
+  if (ctx.provider.kind === 'cloud') return 'vertex-ai';
+  return 'gemini-api-key';
+}
+
+function env(ctx: AgentContext): Record<string, string> {
+  // GEMINI_CLI_HOME outranks HOME for Gemini; pin it so an inherited value cannot point at the real HOME.
+  const out: Record<string, string> = { GEMINI_CLI_HOME: ctx.home };
+  if (ctx.model) out.GEMINI_MODEL = ctx.model;
+  if (ctx.provider.kind === 'self') return out;
+  if (ctx.provider.kind === 'cloud') {
+    out.GOOGLE_GENAI_USE_VERTEXAI = 'true';
+    if (ctx.project) out.GOOGLE_CLOUD_PROJECT = ctx.project;
+    if (ctx.region) out.GOOGLE_CLOUD_LOCATION = ctx.region;
+    return out;
+  }
+  if (ctx.apiKey) out.GEMINI_API_KEY = ctx.apiKey;
+  if (ctx.baseUrl) out.GOOGLE_GEMINI_BASE_URL = ctx.baseUrl.replace(/\/+$/, '');
+  return out;
+}
+
+function prepareHome(ctx: AgentContext): void {
+  const file = join(ctx.home, '.gemini', 'settings.json');
+  const settings = readJsonObject(file);
+  // Only the auth choice is ours: theme, tools, MCP servers and the rest stay the user's.
+  child(child(settings, 'security'), 'auth').selectedType = authType(ctx);
+  writeJsonIfChanged(file, settings, { mode: 0o600 });
+}
+
+export const gemini: AgentSpec = {
+  id: 'gemini',
+  label: 'Gemini CLI',
+  binary: 'gemini',
+  wires: ['gemini'],
+  selfAuth: true,
+  cloud: ['vertex'],
+  versionArgs: ['--version'],
+  env,
+  prepareHome,
+  logDirs: (home) => [join(home, '.gemini', 'tmp')],
+};

@@ -1,0 +1,4 @@
+import type { CommandClass } from 'clipanion';
+import { ImportCommand } from './import.js';
+
+export const commands: CommandClass[] = [ImportCommand];

@@ -1,0 +1,41 @@
+import { Command, Option } from 'clipanion';
+import { passthroughArgs } from '../passthrough.js';
+
+export class ProfilesRunCommand extends Command {
+  static override paths = [['profiles', 'run']];
+  static override usage = Command.Usage({
+    category: 'Profiles',
+    description: "Run the profile's agent (or any command) with the profile's HOME, endpoint, model and key",
+    details: `
+      With no name, the profile comes from $RINGLET_PROFILE, then the longest \`[[directory-mapping]]\` in config.toml
+      that contains the current directory, then \`default-profile\`. \`--explain\` prints the choice and the plan and
+      runs nothing.
+
+      Words after \`--\` are passed on: if the first one is the agent's name (\`claude\`, \`codex\`, …) or an option, the
+      agent runs with them; otherwise that command runs inside the profile's environment, metered the same way.
+      The exit status is the agent's (128+n when it dies of signal n).
+    `,
+    examples: [
+      ['Start the agent', 'ringlet profiles run work'],
+      ['Pass arguments to the agent', 'ringlet profiles run work -- claude -p "fix the bug"'],
+      ['Run another command in the profile', 'ringlet profiles run work -- claude-squad'],
+      ['Which profile, and what would run?', 'ringlet profiles run --explain'],
+    ],
+  });
+
+  name = Option.String({ name: 'name', required: false });
+  explain = Option.Boolean('--explain', false, { description: 'Say which profile is picked and what would run; run nothing' });
+
+  async execute(): Promise<number> {
+    const { resolveProfileName } = await import('../../profiles/store.js');
+    const { readProfile } = await import('../../profiles/manifest.js');
+    const { planRun, explainPlan, executeRun } = await import('../../profiles/run.js');
+    const choice = resolveProfileName(this.name, process.cwd());
+    const plan = planRun(readProfile(choice.name), passthroughArgs());
+    if (this.explain) {
+      this.context.stdout.write(explainPlan(plan, choice.reason));
+      return 0;
+    }
+    return executeRun(plan);
+  }
+}

@@ -1,0 +1,5 @@
+import type { CommandClass } from 'clipanion';
+import { UsageCommand } from './usage.js';
+
+/** The cost commands: `ringlet usage`. */
+export const commands: CommandClass[] = [UsageCommand];

@@ -1,0 +1,211 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { UserError, EXIT } from '../errors.js';
+import { configDir, realHome, ringletHome } from '../config/paths.js';
+import { loadConfig } from '../config/config.js';
+import { chooseWire, findOnPath, getAgent } from '../agents/registry.js';
+import type { AgentContext, AgentSpec } from '../agents/types.js';
+import { getProvider } from '../providers/registry.js';
+import type { ProviderSpec, Wire } from '../providers/types.js';
+import { getSecret } from '../credentials/store.js';
+import type { UsageRecord } from '../ledger/types.js';
+import { baseEnvironment, DEFAULT_SHARE, linkShared } from './environment.js';
+import type { Profile } from './manifest-types.js';
+
+export interface RunPlan {
+  profile: Profile;
+  agent: AgentSpec;
+  provider: ProviderSpec;
+  wire?: Wire;
+  /** The provider endpoint requests finally go to (undefined for self/cloud). */
+  upstream?: string;
+  keyAccount?: string;
+  meter: boolean;
+  /** argv to spawn; argv[0] is an absolute path. */
+  command: string[];
+  runsAgent: boolean;
+  model?: string;
+}
+
+/**
+ * Work out what `profiles run` will do, without side effects: which binary, which endpoint, which key.
+ * `args` are the words after `--`: empty runs the agent; a first word naming the agent (its id or binary)
+ * runs the agent with the rest; anything else is a command run inside the profile's environment.
+ */
+export function planRun(profile: Profile, args: string[], env: NodeJS.ProcessEnv = process.env): RunPlan {
+  const m = profile.manifest;
+  const agent = getAgent(m.agent);
+  const provider = getProvider(m.provider, env);
+  const pc = m['provider-config'] ?? {};
+  const wire = chooseWire(agent, provider, pc.wire);
+  const upstream = wire ? pc.endpoint ?? provider.endpoints[wire] : undefined;
+  if (wire && !upstream) throw new UserError(`profile ${profile.name}: provider ${provider.id} has no ${wire} endpoint; set one with \`ringlet profiles set ${profile.name} --endpoint URL\``, EXIT.config);
+  const keyAlias = pc['key-alias'];
+  const keyAccount = keyAlias ? `${provider.id}/${keyAlias}` : undefined;
+
+  const agentBinary = m.run?.binary ?? agent.binary;
+  const first = args[0];
+  const runsAgent = first === undefined || first === agent.id || first === agent.binary || first === agentBinary || first.startsWith('-');
+  const agentArgs = first === undefined ? [] : first.startsWith('-') ? args : args.slice(1);
+  const bin = runsAgent ? agentBinary : first;
+  const path = findOnPath(bin, env.PATH);
+  if (!path) {
+    if (runsAgent) throw new UserError(`${agent.label} (\`${agentBinary}\`) is not installed or not on PATH; install it, or point the profile at it: ringlet profiles set ${profile.name} --binary /path/to/${agent.binary}`, EXIT.unavailable);
+    throw new UserError(`command not found: ${bin}`, 127);
+  }
+  const meter = Boolean(upstream) && m.run?.meter !== false;
+  return {
+    profile, agent, provider, wire, upstream, keyAccount, meter, runsAgent, model: pc.model,
+    command: runsAgent ? [path, ...agentArgs] : [path, ...args.slice(1)],
+  };
+}
+
+export function explainPlan(plan: RunPlan, reason: string): string {
+  const lines = [
+    `profile   ${plan.profile.name} (${reason})`,
+    `agent     ${plan.agent.id}`,
+    `provider  ${plan.provider.id}${plan.wire ? ` via ${plan.wire}` : ''}`,
+    `endpoint  ${plan.upstream ?? '(the agent\'s own)'}`,
+    `key       ${plan.keyAccount ? `keychain ${plan.keyAccount}` : '(none)'}`,
+    `model     ${plan.model ?? '(agent default)'}`,
+    `meter     ${plan.meter ? 'on (local proxy holds the key)' : 'off'}`,
+    `home      ${plan.profile.home}`,
+    `command   ${plan.command.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ')}`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+interface Meter { baseUrl: string; close(): Promise<void> }
+
+/** Run the plan with the inherited terminal; resolves to the exit status (128+n for a signal death). */
+export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+  const { profile, agent, provider } = plan;
+  let realKey: string | undefined;
+  if (plan.keyAccount) {
+    const [prov, alias] = [provider.id, plan.keyAccount.slice(provider.id.length + 1)];
+    realKey = getSecret(prov, alias, env);
+    if (!realKey) throw new UserError(`no key ${plan.keyAccount} in the keychain; add it with: ringlet keychain set ${prov} ${alias}`, EXIT.config);
+  }
+
+  let meter: Meter | undefined;
+  let recorder: Recorder | undefined;
+  let agentKey = realKey;
+  let baseUrl = plan.upstream;
+  if (plan.meter && plan.upstream) {
+    recorder = new Recorder(profile.name, agent.id, provider.id, env);
+    const { startMeter } = await import('../meter/proxy.js');
+    const localToken = `ringlet-local-${randomBytes(18).toString('hex')}`;
+    const started = await startMeter({
+      upstream: plan.upstream,
+      localToken,
+      realKey,
+      onUsage: (u) => recorder!.record(u),
+      onError: (err) => process.stderr.write(`ringlet: meter: ${err.message}\n`),
+    });
+    meter = started;
+    agentKey = localToken;
+    baseUrl = started.baseUrl;
+  }
+
+  const home = profile.home;
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const ctx: AgentContext = {
+    profile: profile.name, home, realHome: realHome(env), provider, wire: plan.wire ?? agent.wires[0],
+    baseUrl: baseUrl ?? '', apiKey: agentKey, model: plan.model,
+    region: profile.manifest['provider-config']?.region, project: profile.manifest['provider-config']?.project,
+  };
+  agent.prepareHome(ctx);
+  linkShared(realHome(env), home, profile.manifest.home?.share ?? DEFAULT_SHARE);
+
+  const childEnv: Record<string, string> = {
+    ...baseEnvironment(env),
+    HOME: home,
+    RINGLET_PROFILE: profile.name,
+    RINGLET_AGENT: agent.id,
+    RINGLET_PROVIDER: provider.id,
+    RINGLET_HOME: ringletHome(env),
+    RINGLET_CONFIG_DIR: configDir(env),
+    RINGLET_REAL_HOME: realHome(env),
+    ...agent.env(ctx),
+  };
+
+  try {
+    return await spawnInherited(plan.command, childEnv, cwd);
+  } finally {
+    await meter?.close();
+    recorder?.close();
+    if (plan.runsAgent) await importAfterRun(profile.name, agent, provider.id, home);
+  }
+}
+
+/** Writes metered responses to the ledger; opened on the first response so `-- true` never loads SQLite. */
+class Recorder {
+  private ledger: import('../ledger/ledger.js').Ledger | undefined;
+  private pending: Promise<void> = Promise.resolve();
+  constructor(private profile: string, private agent: string, private provider: string, private env: NodeJS.ProcessEnv) {}
+
+  record(u: import('../meter/proxy.js').MeteredUsage): void {
+    this.pending = this.pending.then(async () => {
+      const [{ openLedger }, { costOf }] = await Promise.all([import('../ledger/ledger.js'), import('../providers/prices.js')]);
+      this.ledger ??= await openLedger(undefined);
+      const rec: UsageRecord = {
+        ts: u.ts, profile: this.profile, agent: this.agent, provider: this.provider, model: u.model,
+        inputTokens: u.inputTokens, outputTokens: u.outputTokens, cacheWriteTokens: u.cacheWriteTokens,
+        cacheWrite1hTokens: u.cacheWrite1hTokens, cacheReadTokens: u.cacheReadTokens, reasoningTokens: u.reasoningTokens,
+        costUsd: costOf(u.model, u, loadConfig(this.env).prices), source: 'meter', messageId: u.messageId,
+      };
+      this.ledger.insert(rec);
+    }).catch((err) => {
+      process.stderr.write(`ringlet: could not record usage: ${(err as Error).message}\n`);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pending;
+    this.ledger?.close();
+  }
+}
+
+async function importAfterRun(profile: string, agent: AgentSpec, providerId: string, home: string): Promise<void> {
+  if (!['claude', 'codex', 'opencode'].includes(agent.id)) return;
+  try {
+    const [{ openLedger }, { importProfileLogs }] = await Promise.all([import('../ledger/ledger.js'), import('../import/importer.js')]);
+    const ledger = await openLedger(undefined);
+    try {
+      await importProfileLogs(ledger, profile, agent.id, home, { provider: providerId });
+    } finally {
+      ledger.close();
+    }
+  } catch (err) {
+    process.stderr.write(`ringlet: could not import ${agent.id} logs after the run: ${(err as Error).message}\n`);
+  }
+}
+
+/** Spawn with the terminal inherited; forward termination signals; map a signal death to 128+n. */
+export function spawnInherited(command: string[], env: Record<string, string>, cwd: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env, cwd });
+    // With a terminal, Ctrl-C/Ctrl-\ already reach the child's process group: forwarding would deliver twice.
+    const fromTerminal = new Set<NodeJS.Signals>(process.stdin.isTTY ? ['SIGINT', 'SIGQUIT'] : []);
+    const forwarded: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'];
+    const handlers = forwarded.map((sig) => {
+      const h = () => {
+        if (!fromTerminal.has(sig)) child.kill(sig);
+      };
+      process.on(sig, h);
+      return [sig, h] as const;
+    });
+    const cleanup = () => handlers.forEach(([sig, h]) => process.off(sig, h));
+    child.on('error', (err) => {
+      cleanup();
+      reject(new UserError(`could not start ${command[0]}: ${err.message}`, 126));
+    });
+    child.on('exit', (code, signal) => {
+      cleanup();
+      if (signal) resolve(128 + (osConstants.signals[signal] ?? 0));
+      else resolve(code ?? 0);
+    });
+  });
+}
