@@ -34,32 +34,49 @@ const ms = (n) => `${n.toFixed(1)} ms`;
 
 try {
   // ── generate ──────────────────────────────────────────────────────────────
-  const profiles = ['work', 'acme', 'personal', 'oss', 'client-a', 'client-b', 'night', 'ci', 'review', 'scratch', 'demo', null];
-  const setups = [
-    ['claude', 'anthropic', ['claude-sonnet-4-5-20250929', 'claude-opus-4-5-20251101', 'claude-haiku-4-5-20251001', 'claude-sonnet-4-6']],
-    ['codex', 'openai', ['gpt-5-codex', 'gpt-5.1-codex', 'gpt-5.4', 'gpt-5.4-mini']],
-    ['opencode', 'openrouter', ['anthropic/claude-sonnet-4.5', 'openai/gpt-5', 'x-ai/grok-code-fast-1']],
-    ['grok', 'xai', ['grok-4', 'grok-code-fast-1']],
-    ['claude', 'minimax', ['MiniMax-M2']],
-    ['droid', 'custom', ['local-qwen-coder']], // unpriced
-  ];
-  const rules = [null, null, null, 'cheap-night', 'big-context'];
+  // Shape: a profile is bound to one agent and provider (as real profiles are) and uses 1-4 models; two
+  // profiles route with rules; null is usage imported without --to; one model has no price. 1M rows over
+  // 365 days is ~2,700 responses a day: a heavy user.
+  const setups = {
+    work: ['claude', 'anthropic', ['claude-sonnet-4-5-20250929', 'claude-opus-4-5-20251101', 'claude-haiku-4-5-20251001']],
+    personal: ['claude', 'anthropic', ['claude-sonnet-4-6', 'claude-haiku-4-5-20251001']],
+    acme: ['codex', 'openai', ['gpt-5-codex', 'gpt-5.1-codex', 'gpt-5.4', 'gpt-5.4-mini']],
+    oss: ['opencode', 'openrouter', ['anthropic/claude-sonnet-4.5', 'openai/gpt-5', 'x-ai/grok-code-fast-1']],
+    grok: ['grok', 'xai', ['grok-4', 'grok-code-fast-1']],
+    mm: ['claude', 'minimax', ['MiniMax-M2']],
+    'client-a': ['codex', 'openai', ['gpt-5.4', 'gpt-5.4-mini']],
+    'client-b': ['claude', 'anthropic', ['claude-sonnet-4-5-20250929']],
+    local: ['droid', 'custom', ['local-qwen-coder']], // unpriced
+    night: ['claude', 'anthropic', ['claude-sonnet-4-6', 'claude-opus-4-5-20251101']],
+  };
+  const profiles = [...Object.keys(setups), null];
+  const ruled = new Set(['oss', 'night']);
+  const rules = [null, 'cheap-night', 'big-context'];
   const start = Date.UTC(2025, 10, 1);
+  // mulberry32: a small PRNG with well-mixed low bits (a plain LCG's low bits repeat quickly).
   let seed = 42;
-  const rnd = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  const rnd = (n) => Math.floor(rand() * n);
   function* records() {
     for (let i = 0; i < ROWS; i++) {
-      const [agent, provider, models] = setups[rnd(setups.length)];
+      const profile = profiles[rnd(profiles.length)];
+      const [agent, provider, models] = setups[profile ?? 'work'];
       const model = models[rnd(models.length)];
       const input = rnd(4000);
       const output = rnd(2000);
       const cacheRead = rnd(150_000);
       yield {
         ts: new Date(start + Math.floor((i / ROWS) * 365 * 86_400_000)).toISOString(),
-        profile: profiles[rnd(profiles.length)], agent, provider, model,
+        profile, agent, provider, model,
         inputTokens: input, outputTokens: output, cacheWriteTokens: rnd(5000), cacheWrite1hTokens: 0, cacheReadTokens: cacheRead, reasoningTokens: rnd(500),
         costUsd: provider === 'custom' ? null : (input * 3 + output * 15 + cacheRead * 0.3) / 1e6,
-        source: i % 3 ? 'import' : 'meter', messageId: `msg_${i.toString(36)}_${rnd(1e9).toString(36)}`, rule: rules[rnd(rules.length)],
+        source: i % 3 ? 'import' : 'meter', messageId: `msg_${i.toString(36)}_${rnd(1e9).toString(36)}`,
+        rule: profile && ruled.has(profile) ? rules[rnd(rules.length)] : null,
       };
     }
   }
@@ -68,9 +85,10 @@ try {
   const added = ledger.insertMany(records());
   const genMs = performance.now() - t0;
   const rollupRows = ledger.db.prepare('SELECT count(*) AS n FROM usage_daily').get().n;
+  const monthlyRows = ledger.db.prepare('SELECT count(*) AS n FROM usage_monthly').get().n;
   ledger.db.pragma('wal_checkpoint(TRUNCATE)');
   console.log(`ledger: ${added.toLocaleString()} rows in ${(genMs / 1000).toFixed(1)} s (${Math.round(added / (genMs / 1000)).toLocaleString()} rows/s), ` +
-    `${(statSync(file).size / 1e6).toFixed(0)} MB, rollup ${rollupRows.toLocaleString()} rows`);
+    `${(statSync(file).size / 1e6).toFixed(0)} MB, rollups: ${rollupRows.toLocaleString()} daily / ${monthlyRows.toLocaleString()} monthly rows`);
 
   // ── query function, in-process ───────────────────────────────────────────
   const cases = [

@@ -18,6 +18,7 @@ __ringlet_cli() {
 # Removes the alias functions of the previous state (an alias deleted from config.toml must go away).
 __ringlet_unalias() {
     local name
+    # shellcheck disable=SC2154 # set by the generated state
     for name in ${__ringlet_aliases[@]+"${__ringlet_aliases[@]}"}; do
         builtin unset -f -- "$name"
     done
@@ -54,6 +55,7 @@ __ringlet_hint() {
 # Re-reads the state, only when an input is newer than the state's stamp: the one place a process starts.
 __ringlet_reload() {
     local state
+    # shellcheck disable=SC2154 # set in the settings section
     if state=$(__ringlet_cli shell init "${__ringlet_args[@]}" --state) && [[ -n $state ]]; then
         builtin eval -- "$state"
     else
@@ -65,8 +67,8 @@ __ringlet_reload() {
 # Picks the profile for $PWD and exports or unsets RINGLET_PROFILE. The nearest allowed project file or
 # the longest mapped prefix wins, whichever is deeper. Builtins only: no process, no subshell.
 __ringlet_select() {
-    local quiet=${1-} dir=$PWD phys=$PWD linked= file= content= name= len=-1 nocase=
-    local __ringlet_hit= __ringlet_hitdir= __ringlet_phys=
+    local quiet=${1-} dir=$PWD phys=$PWD linked='' file='' content='' name='' len=-1 nocase='' rc=0
+    local __ringlet_hit='' __ringlet_hitdir='' __ringlet_phys=''
     if builtin shopt -q nocasematch; then nocase=1; builtin shopt -u nocasematch; fi
     # Symlinks on the way up mean the physical path can differ: resolve it only then.
     while [[ -n $dir ]]; do
@@ -80,17 +82,19 @@ __ringlet_select() {
     fi
     dir=$phys
     while :; do
-        if [[ -f $dir/.ringlet.toml ]]; then file=$dir/.ringlet.toml; break; fi
-        if [[ -f $dir/.ringlet-profile ]]; then file=$dir/.ringlet-profile; break; fi
+        if [[ -f ${dir%/}/.ringlet.toml ]]; then file=${dir%/}/.ringlet.toml; break; fi
+        if [[ -f ${dir%/}/.ringlet-profile ]]; then file=${dir%/}/.ringlet-profile; break; fi
         if [[ -z $dir || $dir == / ]]; then break; fi
         dir=${dir%/*}
     done
     if [[ -n $file ]]; then
         # Bounded read: a huge file cannot stall the prompt, and anything over the limit never matches.
         IFS= builtin read -r -N 4097 content 2>/dev/null <"$file" || :
-        __ringlet_allowed "${file/#\/\//\/}" "$content"
-        case $? in
-        0) if (( ${#dir} >= len )); then name=$__ringlet_hit; fi ;;
+        rc=0
+        __ringlet_allowed "$file" "$content" || rc=$?
+        # shellcheck disable=SC2016 # the backticks are part of the message
+        case $rc in
+        0) __ringlet_hinted=; if (( ${#dir} >= len )); then name=$__ringlet_hit; fi ;;
         1) __ringlet_hint "$file" 'changed since `ringlet allow`; ignored until you run `ringlet allow` again' ;;
         *) __ringlet_hint "$file" 'is not allowed; run `ringlet allow` to use it' ;;
         esac
@@ -130,8 +134,11 @@ elif (( BASH_VERSINFO[0] > 5 || (BASH_VERSINFO[0] == 5 && BASH_VERSINFO[1] >= 1)
     if [[ " ${PROMPT_COMMAND[*]} " != *' __ringlet_hook '* ]]; then
         PROMPT_COMMAND=(__ringlet_hook "${PROMPT_COMMAND[@]}")
     fi
-elif [[ $PROMPT_COMMAND != *__ringlet_hook* ]]; then
-    PROMPT_COMMAND="__ringlet_hook${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}"
+else
+    # shellcheck disable=SC2128,SC2178 # PROMPT_COMMAND is a plain string here
+    if [[ $PROMPT_COMMAND != *__ringlet_hook* ]]; then
+        PROMPT_COMMAND="__ringlet_hook${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}"
+    fi
 fi
 
 # === Commands =============================================================
@@ -165,6 +172,7 @@ __ringlet_wrap() {
 
 #@COMPLETIONS@
 
+# shellcheck disable=SC2154 # set in the settings section
 complete -F _ringlet ringlet "$__ringlet_cmdname"
 
 # === Start ================================================================

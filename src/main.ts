@@ -45,3 +45,4 @@ export function reportError(err: unknown): number {
   else process.stderr.write(`ringlet: ${(e?.message ?? String(err)).split('\n')[0]}\n`);
   return err instanceof UserError ? err.exitCode : 1;
 }
+export { generateCompletions } from './shell/completions-gen.js';

@@ -51,7 +51,8 @@ function env(ctx: AgentContext): Record<string, string> {
     if (ctx.baseUrl) out.ANTHROPIC_BASE_URL = ctx.baseUrl;
     if (ctx.apiKey && provider.kind !== 'self') out.ANTHROPIC_API_KEY = ctx.apiKey;
   }
-  const model = provider.kind === 'api' || provider.kind === 'custom' ? resolveModel(ctx) : ctx.model;
+  // Claude Code's own default suits Anthropic; any other provider needs a model it actually serves.
+  const model = provider.id !== 'anthropic' && (provider.kind === 'api' || provider.kind === 'custom') ? resolveModel(ctx) : ctx.model;
   if (model) {
     out.ANTHROPIC_MODEL = model;
     // Claude Code picks other tiers for background work (titles, subagents, Haiku-class calls); a

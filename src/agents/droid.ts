@@ -14,7 +14,8 @@ import { child, isObject, readJsonObject, resolveModel, writeJsonIfChanged, type
  * - A custom model's id is `custom:<displayName, whitespace runs turned into '-'>-<n>`, n counting earlier
  *   entries with the same displayName; `sessionDefaultSettings.model` selects the default model.
  * - `FACTORY_HOME_OVERRIDE` outranks HOME for locating `~/.factory`.
- * - Droid still wants a Factory login (or FACTORY_API_KEY) to start, BYOK or not; that login is the user's.
+ * - `droid exec` runs on a BYOK model without a Factory account (0.225); the interactive TUI still asks for
+ *   a Factory login first. That login is the user's own (selfAuth), kept in the profile HOME or OS keyring.
  * - Per-session token totals: `~/.factory/sessions/<cwd-slug>/<id>.settings.json` next to `<id>.jsonl`.
  */
 
@@ -52,6 +53,9 @@ function env(ctx: AgentContext): Record<string, string> {
   if (ctx.provider.kind !== 'self' && ctx.apiKey) out[DROID_KEY_ENV] = ctx.apiKey;
   return out;
 }
+
+/** Inherited overrides: a runtime settings file merged over settings.json, another Factory account's key. */
+const DROID_OVERRIDES = ['FACTORY_RUNTIME_SETTINGS_PATH', 'FACTORY_API_KEY'];
 
 function prepareHome(ctx: AgentContext): void {
   const file = join(ctx.home, '.factory', 'settings.json');
@@ -93,4 +97,5 @@ export const droid: AgentSpec = {
   env,
   prepareHome,
   logDirs: (home) => [join(home, '.factory', 'sessions')],
+  unsetEnv: () => DROID_OVERRIDES,
 };

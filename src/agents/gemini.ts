@@ -36,6 +36,22 @@ function env(ctx: AgentContext): Record<string, string> {
   return out;
 }
 
+/**
+ * Inherited variables that would outrank the profile: another key or endpoint, a backend switch (Vertex,
+ * Code Assist), the key sent as a Bearer token instead of x-goog-api-key, or a trust file outside the HOME.
+ */
+function unsetEnv(ctx: AgentContext): string[] {
+  const set = new Set(Object.keys(env(ctx)));
+  const candidates = [
+    'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'GOOGLE_VERTEX_BASE_URL', 'GEMINI_MODEL',
+    'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_GENAI_USE_GCA', 'GEMINI_CLI_USE_COMPUTE_ADC', 'GEMINI_API_KEY_AUTH_MECHANISM',
+    'GEMINI_CLI_TRUSTED_FOLDERS_PATH',
+    // With a key, a stray project/location would not matter; with Vertex they are the profile's.
+    ...(ctx.provider.kind === 'cloud' ? ['GOOGLE_CLOUD_PROJECT', 'GOOGLE_CLOUD_PROJECT_ID', 'GOOGLE_CLOUD_LOCATION'] : []),
+  ];
+  return candidates.filter((v) => !set.has(v));
+}
+
 function prepareHome(ctx: AgentContext): void {
   const file = join(ctx.home, '.gemini', 'settings.json');
   const settings = readJsonObject(file);
@@ -55,4 +71,7 @@ export const gemini: AgentSpec = {
   env,
   prepareHome,
   logDirs: (home) => [join(home, '.gemini', 'tmp')],
+  unsetEnv,
+  // Vertex authenticates with gcloud's application-default credentials.
+  homeShare: (ctx) => (ctx.provider.kind === 'cloud' ? ['.config/gcloud'] : []),
 };

@@ -83,6 +83,20 @@ function env(ctx: AgentContext): Record<string, string> {
   return out;
 }
 
+/**
+ * Inherited variables that would outrank the profile: config overlays (GROK_CONFIG can change the default
+ * model), xAI endpoints and keys, and the community CLI's own variables when ringlet sets none.
+ */
+function unsetEnv(ctx: AgentContext): string[] {
+  const set = new Set(Object.keys(env(ctx)));
+  const candidates = [
+    'GROK_CONFIG', 'GROK_CONFIG_PATH', 'GROK_MODELS_BASE_URL', 'GROK_MODELS_LIST_URL', 'GROK_XAI_API_BASE_URL',
+    'GROK_CLI_CHAT_PROXY_BASE_URL', 'GROK_DEFAULT_MODEL', 'XAI_API_KEY', 'GROK_CODE_XAI_API_KEY',
+    'GROK_API_KEY', 'GROK_BASE_URL', 'GROK_MODEL',
+  ];
+  return candidates.filter((v) => !set.has(v));
+}
+
 function prepareXaiConfig(ctx: AgentContext, model: string | undefined): void {
   const file = join(ctx.home, '.grok', 'config.toml');
   const config: JsonObject = (readTomlFile(file) as JsonObject | undefined) ?? {};
@@ -114,7 +128,7 @@ function prepareXaiConfig(ctx: AgentContext, model: string | undefined): void {
   if (Object.keys(catalog).length === 0) delete config.model;
   if (Object.keys(models).length === 0) delete config.models;
   if (Object.keys(config).length === 0 && !existsSync(file)) return; // nothing to say; create nothing
-  writeIfChanged(file, `${tomlStringify(config)}\n`, { mode: 0o600 });
+  writeIfChanged(file, `${tomlStringify(config).trimEnd()}\n`, { mode: 0o600 });
 }
 
 function prepareCommunitySettings(ctx: AgentContext, model: string | undefined): void {
@@ -152,4 +166,5 @@ export const grok: AgentSpec = {
   env,
   prepareHome,
   logDirs: (home) => [join(home, '.grok', 'sessions')],
+  unsetEnv,
 };

@@ -48,6 +48,15 @@ function env(ctx: AgentContext): Record<string, string> {
   return { [OPENCODE_KEY_ENV]: ctx.apiKey };
 }
 
+/**
+ * Inherited overrides that would load another config, database or login than the profile HOME's. OpenCode
+ * finds its files through the XDG base directories, so those must fall back to the profile HOME too.
+ */
+const OPENCODE_OVERRIDES = [
+  'OPENCODE_CONFIG', 'OPENCODE_CONFIG_DIR', 'OPENCODE_CONFIG_CONTENT', 'OPENCODE_DB', 'OPENCODE_AUTH_CONTENT',
+  'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'XDG_CACHE_HOME',
+];
+
 function prepareHome(ctx: AgentContext): void {
   const file = opencodeConfigFile(ctx.home);
   const config = readJsonObject(file);
@@ -91,4 +100,5 @@ export const opencode: AgentSpec = {
   env,
   prepareHome,
   logDirs: (home) => [join(home, '.local', 'share', 'opencode')],
+  unsetEnv: () => OPENCODE_OVERRIDES,
 };

@@ -13,6 +13,8 @@ export async function loadCommands(): Promise<CommandClass[]> {
     import('./usage-commands.js').then((m) => m.commands),
     // cost: ringlet import
     import('./import-commands.js').then((m) => m.commands),
+    // shell: shell init, allow, deny, alias, completions
+    import('./shell-commands.js').then((m) => m.commands),
   ]);
   return groups.flat();
 }

@@ -46,7 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RingletConfig 
   const file = paths.config(env);
   const raw = readTomlFile(file);
   if (!raw) return {};
-  return validate(file, raw, isConfig as t.StrictValidator<unknown, RingletConfig>, 'see `ringlet config --help`');
+  return validate(file, raw, isConfig as t.StrictValidator<unknown, RingletConfig>);
 }
 
 export function saveConfig(cfg: RingletConfig, env: NodeJS.ProcessEnv = process.env): void {

@@ -28,9 +28,13 @@ export function readTomlFile(file: string): TomlTable | undefined {
 export function validate<T>(file: string, value: unknown, schema: t.StrictValidator<unknown, T>, hint?: string): T {
   const errors: string[] = [];
   if (!schema(value, { errors })) {
-    const first = (errors[0] ?? 'invalid value').replace(/^\./, '');
-    const clean = first.replace(/^\.?([^ ]*): /, (_m, key: string) => `${key.replace(/^\./, '').replace(/^\[\d+\]/, (x) => x)}: `);
-    throw new UserError(`${file}: ${clean}${hint ? ` (${hint})` : ''}`, EXIT.config);
+    // typanion says `.["directory-mapping"][0].profile: Expected a string (got 42)`; print `directory-mapping[0].profile: expected …`
+    const first = (errors[0] ?? 'invalid value')
+      .replace(/\["([^"]+)"\]/g, '.$1')
+      .replace(/^\.+/, '')
+      .replace(/: Expected /, ': expected ')
+      .replace(/: Extraneous property \(got .*\)$/, ': unknown key (a typo?)');
+    throw new UserError(`${file}: ${first}${hint ? ` (${hint})` : ''}`, EXIT.config);
   }
   return value as T;
 }

@@ -23,6 +23,11 @@ function loadKeyring(): Keyring | null {
   return keyring;
 }
 
+// On Linux only the Secret Service persists; the kernel keyutils store the library may otherwise pick
+// forgets keys when the session ends, which would lose a user's key silently.
+const ENTRY_OPTIONS = process.platform === 'linux' ? { linux: { store: 'secret-service' as const } } : undefined;
+const entry = (k: Keyring, acct: string) => new k.Entry(SERVICE, acct, ENTRY_OPTIONS);
+
 export type Backend = 'system' | 'file';
 export interface KeyRef { provider: string; alias: string; backend: Backend }
 
@@ -72,7 +77,7 @@ class Store {
 
   get(provider: string, alias: string): { value: string; backend: Backend } | undefined {
     const acct = account(provider, alias);
-    const sys = this.system((k) => new k.Entry(SERVICE, acct).getPassword());
+    const sys = this.system((k) => entry(k, acct).getPassword());
     if (sys.ok && sys.value) return { value: sys.value, backend: 'system' };
     const v = this.file.get(acct);
     return v === undefined ? undefined : { value: v, backend: 'file' };
@@ -80,7 +85,7 @@ class Store {
 
   set(provider: string, alias: string, value: string): Backend {
     const acct = account(provider, alias);
-    const sys = this.system((k) => new k.Entry(SERVICE, acct).setPassword(value));
+    const sys = this.system((k) => entry(k, acct).setPassword(value));
     if (sys.ok) {
       // A key moved into the keychain must not linger in the file.
       if (this.file.accounts().includes(acct)) this.file.delete(acct);
@@ -92,7 +97,7 @@ class Store {
 
   delete(provider: string, alias: string): boolean {
     const acct = account(provider, alias);
-    const sys = this.system((k) => new k.Entry(SERVICE, acct).deletePassword());
+    const sys = this.system((k) => entry(k, acct).deletePassword());
     const fromFile = this.file.accounts().includes(acct) && this.file.delete(acct);
     return (sys.ok && sys.value) || fromFile;
   }

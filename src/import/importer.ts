@@ -18,7 +18,7 @@ import { basename, join } from 'node:path';
 import type { Ledger, FileState } from '../ledger/ledger.js';
 import type { UsageRecord } from '../ledger/types.js';
 import type { PriceOverride } from '../config/config.js';
-import { costOf } from '../providers/prices.js';
+import { priceCounts, priceFor, type ModelPrice } from '../providers/prices.js';
 import { realHome } from '../config/paths.js';
 import type { ParsedUsage } from './parsers/types.js';
 import { claudeEntryFrom, fuller, type ClaudeEntry } from './parsers/claude.js';
@@ -173,6 +173,7 @@ interface Ctx {
   result: ImportResult;
   progress: ImportProgress;
   lastReport: number;
+  prices: Map<string, ModelPrice | null>;
 }
 
 /** Imports every log under the given roots (missing roots are skipped). */
@@ -199,7 +200,7 @@ export async function importLogs(ledger: Ledger, agent: ImportAgent, roots: stri
   const result = emptyResult();
   result.files = files.length;
   const progress: ImportProgress = { agent, filesDone: 0, filesTotal: files.length, bytesDone: 0, bytesTotal: 0 };
-  const ctx: Ctx = { ledger, agent, opts, result, progress, lastReport: 0 };
+  const ctx: Ctx = { ledger, agent, opts, result, progress, lastReport: 0, prices: new Map() };
 
   // Decide first what needs reading, so progress knows the total.
   const plan: { file: LogFile; st: Stats; prior?: FileState }[] = [];
@@ -273,21 +274,25 @@ function unchanged(file: LogFile, st: Stats, prior: FileState | undefined, opts:
   return !(held && (opts.now ?? Date.now)() - st.mtimeMs >= STILL_WRITING_MS);
 }
 
-function priced(u: ParsedUsage, opts: ImportOptions): UsageRecord {
+function priced(ctx: Ctx, u: ParsedUsage): UsageRecord {
   const { recordedCostUsd, ...rest } = u;
-  const provider = opts.provider ?? u.provider;
-  let cost = costOf(u.model, u, opts.prices, provider);
+  const provider = ctx.opts.provider ?? u.provider;
+  // One lookup per model and provider (name normalisation is not free at a million rows).
+  const key = `${provider}\u0000${u.model}`;
+  let price = ctx.prices.get(key);
+  if (price === undefined) ctx.prices.set(key, (price = priceFor(u.model, ctx.opts.prices, provider) ?? null));
+  let cost = price ? priceCounts(price, u) : null;
   // OpenCode records its own cost; it stands in only where ringlet has no price.
   if (cost === null && recordedCostUsd !== undefined) cost = recordedCostUsd;
-  return { ...rest, provider, profile: opts.profile ?? null, costUsd: cost, source: 'import' };
+  return { ...rest, provider, profile: ctx.opts.profile ?? null, costUsd: cost, source: 'import' };
 }
 
 /** Writes one file's rows and its new state in one transaction. */
 function commit(ctx: Ctx, path: string, usages: Iterable<ParsedUsage>, state: FileState): void {
-  const { ledger, result, opts } = ctx;
+  const { ledger, result } = ctx;
   ledger.transaction(() => {
     for (const u of usages) {
-      const rec = priced(u, opts);
+      const rec = priced(ctx, u);
       result.records++;
       // insert() one by one (inside this transaction) to know which rows were new and sum their cost.
       if (ledger.insert(rec)) {

@@ -41,7 +41,6 @@ export const MIGRATIONS: string[] = [
     rule                  TEXT
   );
   CREATE INDEX usage_ts ON usage (ts);
-  CREATE INDEX usage_profile_ts ON usage (profile, ts);
 
   CREATE TABLE usage_daily (
     day                   TEXT NOT NULL,

@@ -172,9 +172,10 @@ const roundUsd = (n: number) => Math.round(n * 1e9) / 1e9;
 
 /**
  * The aggregated usage report for a filter and view. Reads the rollups (whole months from usage_monthly,
- * days from usage_daily), so it costs about the same for ten rows or ten million. Costs stored with each row are summed as they are; rows stored without a cost
- * (unknown model at the time) are priced now if the table or `opts.prices` knows the model (at base
- * rates: the rollup has no per-request prompt sizes for long-prompt tiers), else counted as unpriced.
+ * days from usage_daily), so it costs about the same for ten rows or ten million. Costs stored with each
+ * row are summed as they are; rows stored without a cost (unknown model at the time) are priced now if
+ * the table or `opts.prices` knows the model (at base rates: the rollups have no per-request prompt
+ * sizes for long-prompt tiers), else counted as unpriced.
  */
 export function queryUsage(ledger: Ledger, filter: UsageFilter = {}, view: UsageView = 'profile', opts: QueryOptions = {}): UsageReport {
   if (!USAGE_VIEWS.includes(view)) throw new RangeError(`ledger: unknown view ${JSON.stringify(view)}`);

@@ -189,6 +189,7 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
     const abort = (): void => {
       if (finished) return;
       finished = true;
+      upReq.destroy();
       if (!res.destroyed) res.destroy();
       if (!responded) settle(); // no response, nothing to meter; otherwise the response's close settles
     };
@@ -277,7 +278,7 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
           }
           for (const p of parts) ok = res.write(p) && ok;
         } else {
-          ok = res.write(chunk);
+          (globalThis as any).__held ??= []; (globalThis as any).__held.push(chunk);
           if (decoder) decoder.write(chunk);
           else if (parser) safely(() => parser!.push(chunk));
         }
@@ -297,6 +298,7 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
           });
           for (const p of rest) res.write(p);
         }
+        for (const c of (globalThis as any).__held ?? []) res.write(c); (globalThis as any).__held = [];
         res.end();
         finishParse();
       });

@@ -186,18 +186,24 @@ async function importAfterRun(profile: string, agent: AgentSpec, providerId: str
 /** Spawn with the terminal inherited; forward termination signals; map a signal death to 128+n. */
 export function spawnInherited(command: string[], env: Record<string, string>, cwd: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env, cwd });
-    // With a terminal, Ctrl-C/Ctrl-\ already reach the child's process group: forwarding would deliver twice.
+    // With a terminal, Ctrl-C and Ctrl-\ already reach the child's process group: forwarding would deliver twice.
     const fromTerminal = new Set<NodeJS.Signals>(process.stdin.isTTY ? ['SIGINT', 'SIGQUIT'] : []);
     const forwarded: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'];
+    // Handlers go in before the spawn: a signal that arrives while the child starts must not kill us instead.
+    let child: ReturnType<typeof spawn> | undefined;
+    const early: NodeJS.Signals[] = [];
     const handlers = forwarded.map((sig) => {
       const h = () => {
-        if (!fromTerminal.has(sig)) child.kill(sig);
+        if (fromTerminal.has(sig)) return;
+        if (child) child.kill(sig);
+        else early.push(sig);
       };
       process.on(sig, h);
       return [sig, h] as const;
     });
     const cleanup = () => handlers.forEach(([sig, h]) => process.off(sig, h));
+    child = spawn(command[0], command.slice(1), { stdio: 'inherit', env, cwd });
+    for (const sig of early) child.kill(sig);
     child.on('error', (err) => {
       cleanup();
       reject(new UserError(`could not start ${command[0]}: ${err.message}`, 126));

@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandClass, Definition } from 'clipanion';
 import { writeFileAtomic } from '../config/atomic.js';
+import { AGENTS } from '../agents/registry.js';
 import { BUILTIN_PROVIDERS } from '../providers/builtin.js';
+import { fillTemplate } from './assets.js';
 import { fishQuote, posixQuote, type ShellName } from './quote.js';
 
 /**
@@ -28,8 +30,7 @@ export interface CommandSpec {
   rest: boolean;
 }
 
-/** Agent ids = binary names. Kept here until the agents registry exports its list. */
-export const AGENT_IDS = ['claude', 'codex', 'grok', 'droid', 'opencode', 'gemini'];
+const agentIds = () => AGENTS.map((a) => a.id).filter((id) => WORD_RE.test(id));
 export const COMPLETION_FILES: Record<ShellName, string> = { bash: 'ringlet.bash', zsh: '_ringlet', fish: 'ringlet.fish' };
 
 const WORD_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -126,16 +127,13 @@ const TOP_OPTIONS: OptionSpec[] = [
 
 const providerIds = () => BUILTIN_PROVIDERS.map((p) => p.id).filter((id) => WORD_RE.test(id));
 
-function header(shell: ShellName, comment: string): string {
-  return [
-    `${comment} ${shell} completion for ringlet. Generated from the command tree (src/shell/completions-gen.ts); do not edit.`,
-    `${comment} Profiles, providers and key aliases are read from disk when you press Tab: no node process starts.`,
-  ].join('\n');
-}
+const GENERATED = '# Generated from the command tree by src/shell/completions-gen.ts; edit shell/completion.* instead.';
 
 function renderBash(t: Tree): string {
   const q = posixQuote;
-  const L: string[] = [header('bash', '#'), ''];
+  const L: string[] = [GENERATED];
+  L.push('_ringlet_static() {', '    case $1 in');
+  L.push(`    agent) _ringlet_r=${q(agentIds().join(' '))} ;;`, `    provider) _ringlet_r=${q(providerIds().join(' '))} ;;`, '    esac', '}');
   L.push('_ringlet_children() {', '    case $1 in');
   for (const [p, kids] of t.children) L.push(`    ${q(p)}) _ringlet_r=${q([...kids.keys()].join(' '))} ;;`);
   L.push("    *) _ringlet_r='' ;;", '    esac', '}');
@@ -144,99 +142,24 @@ function renderBash(t: Tree): string {
   for (const [p, s] of t.commands) L.push(`    ${q(p)}) _ringlet_r=${q(s.options.flatMap((o) => o.names).join(' '))} ;;`);
   L.push("    *) _ringlet_r='--help' ;;", '    esac', '}');
   L.push('# Succeeds when option $2 of command $1 takes a value; its kind goes to _ringlet_kind.', '_ringlet_valopt() {', '    case "$1|$2" in');
-  for (const [p, s] of t.commands) for (const o of s.options) if (o.value) for (const n of o.names) L.push(`    ${q(`${p}|${n}`)}) _ringlet_kind=${o.kind ?? 'file'} ;;`);
+  for (const [p, s] of t.commands) for (const o of s.options) if (o.value) for (const n of o.names) L.push(`    ${q(`${p}|${n}`)}) _ringlet_kind=${q(o.kind ?? 'none')} ;;`);
   L.push('    *) return 1 ;;', '    esac', '}');
   L.push('_ringlet_arg() {', '    case "$1|$2" in');
-  for (const [p, s] of t.commands) s.positionals.forEach((a, i) => a.kind && L.push(`    ${q(`${p}|${i}`)}) _ringlet_kind=${a.kind} ;;`));
-  for (const [p, s] of t.commands) if (s.rest) L.push(`    ${q(`${p}|`)}*) _ringlet_kind=file ;;`);
+  for (const [p, s] of t.commands) s.positionals.forEach((a, i) => a.kind && L.push(`    ${q(`${p}|${i}`)}) _ringlet_kind=${q(a.kind)} ;;`));
+  for (const [p, s] of t.commands) if (s.rest) L.push(`    ${q(`${p}|`)}*) _ringlet_kind='file' ;;`);
   L.push("    *) _ringlet_kind='' ;;", '    esac', '}');
-  L.push(BASH_RUNTIME.replace('@AGENTS@', AGENT_IDS.join(' ')).replace('@PROVIDERS@', providerIds().join(' ')));
-  L.push('complete -F _ringlet ringlet');
-  return L.join('\n') + '\n';
+  return fillTemplate('completion.bash', { TABLES: L.join('\n') });
 }
 
-const BASH_RUNTIME = String.raw`
-# Adds the words of $1 that start with $2.
-_ringlet_words() {
-    local w IFS=$' \t\n'
-    for w in $1; do
-        if [[ $w == "$2"* ]]; then COMPREPLY+=("$w"); fi
-    done
-}
-
-# Lists names from a glob or a cache file; names are checked against the profile-name pattern.
-_ringlet_names() {
-    local f n fg=
-    if shopt -q failglob; then fg=1; shopt -u failglob; fi
-    case $1 in
-    dir) for f in "$2"/*/ringlet.toml; do n=${f%/ringlet.toml}; n=${n##*/}; [[ -e $f ]] && _ringlet_r+=" $n"; done ;;
-    toml) for f in "$2"/*.toml; do n=${f##*/}; n=${n%.toml}; [[ -e $f ]] && _ringlet_r+=" $n"; done ;;
-    lines) if [[ -r $2 ]]; then while IFS= read -r n || [[ -n $n ]]; do _ringlet_r+=" $n"; done <"$2"; fi ;;
-    esac
-    if [[ -n $fg ]]; then shopt -s failglob; fi
-    local keep=
-    for n in $_ringlet_r; do if [[ $n =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]]; then keep+=" $n"; fi; done
-    _ringlet_r=$keep
-}
-
-_ringlet_values() {
-    local cur=$2 home=${RINGLET_HOME:-${HOME-}/.ringlet} cfg IFS=$' \t\n'
-    if [[ ${XDG_CONFIG_HOME-} == /* ]]; then cfg=$XDG_CONFIG_HOME/ringlet; else cfg=${HOME-}/.config/ringlet; fi
-    _ringlet_r=
-    case $1 in
-    profile) _ringlet_names dir "$home/profiles" ;;
-    agent) _ringlet_r='@AGENTS@' ;;
-    provider) _ringlet_r='@PROVIDERS@'; _ringlet_names toml "$cfg/providers" ;;
-    key-alias) _ringlet_names lines "$home/cache/key-aliases" ;;
-    shell-alias) _ringlet_names lines "$home/cache/shell-aliases" ;;
-    shell) _ringlet_r='bash zsh fish' ;;
-    file)
-        compopt -o filenames 2>/dev/null
-        local IFS=$'\n'
-        COMPREPLY+=($(compgen -f -- "$cur"))
-        return 0 ;;
-    command)
-        local IFS=$'\n'
-        COMPREPLY+=($(compgen -c -- "$cur"))
-        return 0 ;;
-    esac
-    _ringlet_words "$_ringlet_r" "$cur"
-}
-
-# Walks the words before the cursor: subcommand words extend the command path, options that take a value
-# swallow the next word, other words are positionals, and "--" starts a command line of its own.
-_ringlet() {
-    local cur=${COMP_WORDS[COMP_CWORD]-} cpath= w i npos=0 dd=0 want=0 _ringlet_r= _ringlet_kind=
-    COMPREPLY=()
-    for (( i = 1; i < COMP_CWORD; i++ )); do
-        w=${COMP_WORDS[i]}
-        if (( want )); then want=0; continue; fi
-        if (( dd )); then dd=$(( dd + 1 )); continue; fi
-        case $w in
-        --) dd=1 ;;
-        -*) if _ringlet_valopt "$cpath" "$w"; then want=1; fi ;;
-        *)
-            _ringlet_children "$cpath"
-            if (( npos == 0 )) && [[ " $_ringlet_r " == *" $w "* ]]; then cpath=${cpath:+$cpath }$w; else npos=$(( npos + 1 )); fi ;;
-        esac
-    done
-    if (( want )); then _ringlet_values "$_ringlet_kind" "$cur"; return 0; fi
-    if (( dd == 1 )); then _ringlet_values command "$cur"; return 0; fi
-    if (( dd > 1 )); then _ringlet_values file "$cur"; return 0; fi
-    if [[ $cur == -* ]]; then _ringlet_options "$cpath"; _ringlet_words "$_ringlet_r" "$cur"; return 0; fi
-    if (( npos == 0 )); then _ringlet_children "$cpath"; _ringlet_words "$_ringlet_r" "$cur"; fi
-    _ringlet_arg "$cpath" "$npos"
-    if [[ -n $_ringlet_kind ]]; then _ringlet_values "$_ringlet_kind" "$cur"; fi
-    return 0
-}
-`;
 
 /** zsh's _describe takes "word:description"; a colon in the word would need escaping (our words have none but `:`). */
 const zdesc = (w: string, d: string) => posixQuote(`${w.replace(/:/g, '\\:')}:${d}`);
 
 function renderZsh(t: Tree): string {
   const q = posixQuote;
-  const L: string[] = ['#compdef ringlet', header('zsh', '#'), ''];
+  const L: string[] = [GENERATED];
+  L.push('_ringlet_static() {', '    case $1 in');
+  L.push(`    (agent) reply=(${agentIds().join(' ')}) ;;`, `    (provider) reply=(${providerIds().join(' ')}) ;;`, '    esac', '}');
   L.push('_ringlet_children() {', '    case $1 in');
   for (const [p, kids] of t.children) L.push(`    (${q(p)}) reply=(${[...kids].map(([w, d]) => zdesc(w, d)).join(' ')}) ;;`);
   L.push('    (*) reply=() ;;', '    esac', '}');
@@ -245,87 +168,21 @@ function renderZsh(t: Tree): string {
   for (const [p, s] of t.commands) L.push(`    (${q(p)}) reply=(${s.options.flatMap((o) => o.names.map((n) => zdesc(n, o.description))).join(' ')}) ;;`);
   L.push(`    (*) reply=(${zdesc('--help', 'Show help')}) ;;`, '    esac', '}');
   L.push('_ringlet_valopt() {', '    case "$1|$2" in');
-  for (const [p, s] of t.commands) for (const o of s.options) if (o.value) for (const n of o.names) L.push(`    (${q(`${p}|${n}`)}) REPLY=${o.kind ?? 'file'} ;;`);
+  for (const [p, s] of t.commands) for (const o of s.options) if (o.value) for (const n of o.names) L.push(`    (${q(`${p}|${n}`)}) REPLY=${q(o.kind ?? 'none')} ;;`);
   L.push('    (*) return 1 ;;', '    esac', '}');
   L.push('_ringlet_arg() {', '    case "$1|$2" in');
   for (const [p, s] of t.commands) s.positionals.forEach((a, i) => a.kind && L.push(`    (${q(`${p}|${i}`)}) REPLY=${a.kind} ;;`));
   for (const [p, s] of t.commands) if (s.rest) L.push(`    (${q(`${p}|`)}*) REPLY=file ;;`);
   L.push("    (*) REPLY='' ;;", '    esac', '}');
-  L.push(ZSH_RUNTIME.replace('@AGENTS@', AGENT_IDS.join(' ')).replace('@PROVIDERS@', providerIds().join(' ')));
-  return L.join('\n') + '\n';
+  return fillTemplate('completion.zsh', { TABLES: L.join('\n') });
 }
 
-const ZSH_RUNTIME = String.raw`
-_ringlet_values() {
-    emulate -L zsh
-    setopt extendedglob
-    local home=${RINGLET_HOME:-$HOME/.ringlet} cfg
-    local -a names
-    if [[ ${XDG_CONFIG_HOME-} == /* ]]; then cfg=$XDG_CONFIG_HOME/ringlet; else cfg=$HOME/.config/ringlet; fi
-    case $1 in
-    (profile) names=($home/profiles/*/ringlet.toml(N:h:t)) ;;
-    (agent) names=(@AGENTS@) ;;
-    (provider) names=(@PROVIDERS@ $cfg/providers/*.toml(N:t:r)) ;;
-    (key-alias) [[ -r $home/cache/key-aliases ]] && names=(${(f)"$(<$home/cache/key-aliases)"}) ;;
-    (shell-alias) [[ -r $home/cache/shell-aliases ]] && names=(${(f)"$(<$home/cache/shell-aliases)"}) ;;
-    (shell) names=(bash zsh fish) ;;
-    (file) _files; return ;;
-    (*) return 1 ;;
-    esac
-    names=(${(M)names:#[A-Za-z0-9][A-Za-z0-9._-]#})
-    (( $#names )) || return 1
-    compadd -a names
-}
-
-# Walks the words before the cursor like the bash version; after "--" the rest is completed as a command line.
-_ringlet() {
-    emulate -L zsh
-    local cpath= w REPLY= kind=
-    local -a reply
-    integer i npos=0 dd=0 want=0 ret=1
-    for (( i = 2; i < CURRENT; i++ )); do
-        w=${words[i]}
-        if (( want )); then want=0; continue; fi
-        if [[ $w == -- ]]; then dd=$i; break; fi
-        case $w in
-        (-*) if _ringlet_valopt "$cpath" "$w"; then want=1; kind=$REPLY; fi ;;
-        (*)
-            _ringlet_children "$cpath"
-            if (( npos == 0 && ${reply[(I)${(b)w}:*]} )); then cpath=${cpath:+$cpath }$w; else (( npos++ )); fi ;;
-        esac
-    done
-    if (( dd )); then
-        words=("${(@)words[dd+1,-1]}")
-        (( CURRENT -= dd ))
-        _normal
-        return
-    fi
-    if (( want )); then _ringlet_values $kind; return; fi
-    if [[ ${words[CURRENT]} == -* ]]; then
-        _ringlet_options "$cpath"
-        _describe -t options option reply && ret=0
-        return ret
-    fi
-    if (( npos == 0 )); then
-        _ringlet_children "$cpath"
-        (( $#reply )) && _describe -t commands 'ringlet command' reply && ret=0
-    fi
-    _ringlet_arg "$cpath" $npos
-    [[ -n $REPLY ]] && _ringlet_values $REPLY && ret=0
-    return ret
-}
-
-# Autoloaded from fpath, the file body runs on first use; sourced or eval'd, it registers itself.
-if [[ ${zsh_eval_context[-1]-} == loadautofunc ]]; then
-    _ringlet "$@"
-elif (( $+functions[compdef] )); then
-    compdef _ringlet ringlet
-fi
-`;
 
 function renderFish(t: Tree): string {
   const q = fishQuote;
-  const L: string[] = [header('fish', '#'), ''];
+  const L: string[] = [GENERATED];
+  L.push('function __ringlet_static --argument-names kind', '    switch $kind');
+  L.push('        case agent', `            printf '%s\\n' ${agentIds().join(' ')}`, '        case provider', `            printf '%s\\n' ${providerIds().join(' ')}`, '    end', 'end');
   const desc = (w: string, d: string) => `${q(w)} ${q(d)}`;
   L.push('function __ringlet_children --argument-names p', '    switch $p');
   for (const [p, kids] of t.children) {
@@ -341,97 +198,15 @@ function renderFish(t: Tree): string {
   }
   L.push('        case \'*\'', `            printf '%s\\t%s\\n' ${desc('--help', 'Show help')}`, '    end', 'end');
   L.push('function __ringlet_valopt --argument-names p o', '    switch "$p|$o"');
-  for (const [p, s] of t.commands) for (const o of s.options) if (o.value) for (const n of o.names) L.push(`        case ${q(`${p}|${n}`)}`, `            echo ${o.kind ?? 'file'}`);
+  for (const [p, s] of t.commands) for (const o of s.options) if (o.value) for (const n of o.names) L.push(`        case ${q(`${p}|${n}`)}`, `            echo ${o.kind ?? 'none'}`);
   L.push("        case '*'", '            return 1', '    end', 'end');
   L.push('function __ringlet_arg --argument-names p n', '    switch "$p|$n"');
   for (const [p, s] of t.commands) s.positionals.forEach((a, i) => a.kind && L.push(`        case ${q(`${p}|${i}`)}`, `            echo ${a.kind}`));
   for (const [p, s] of t.commands) if (s.rest) L.push(`        case ${q(`${p}|`)}'*'`, '            echo file');
   L.push('    end', 'end');
-  L.push(FISH_RUNTIME.replace('@AGENTS@', AGENT_IDS.join(' ')).replace('@PROVIDERS@', providerIds().join(' ')));
-  return L.join('\n') + '\n';
+  return fillTemplate('completion.fish', { TABLES: L.join('\n') });
 }
 
-const FISH_RUNTIME = String.raw`
-function __ringlet_values --argument-names kind cur
-    set -l home $RINGLET_HOME
-    test -n "$home"; or set home $HOME/.ringlet
-    set -l cfg $HOME/.config/ringlet
-    string match -q -- '/*' "$XDG_CONFIG_HOME"; and set cfg $XDG_CONFIG_HOME/ringlet
-    set -l names
-    switch $kind
-        case profile
-            for f in $home/profiles/*/ringlet.toml
-                set -a names (string split -r -m2 / -- $f)[2]
-            end
-        case agent
-            set names @AGENTS@
-        case provider
-            set names @PROVIDERS@
-            for f in $cfg/providers/*.toml
-                set -a names (string replace -r '^.*/([^/]*)\.toml$' '$1' -- $f)
-            end
-        case key-alias
-            test -r $home/cache/key-aliases; and read -z -l all <$home/cache/key-aliases; and set names (string split \n -- $all)
-        case shell-alias
-            test -r $home/cache/shell-aliases; and read -z -l all <$home/cache/shell-aliases; and set names (string split \n -- $all)
-        case shell
-            set names bash zsh fish
-        case file
-            __fish_complete_path $cur
-            return
-    end
-    string match -r -- '^[A-Za-z0-9][A-Za-z0-9._-]*$' $names
-end
-
-# Walks the tokens before the cursor like the bash version; after "--" the rest is completed as a command line.
-function __ringlet_complete
-    set -l tokens (commandline -opc)
-    set -l cur (commandline -ct)
-    set -l cpath ''
-    set -l npos 0
-    set -l want ''
-    set -l i 1
-    for w in $tokens[2..-1]
-        set i (math $i + 1)
-        if test -n "$want"
-            set want ''
-            continue
-        end
-        if test "$w" = --
-            set -l rest $tokens[(math $i + 1)..-1]
-            if test (count $rest) -eq 0
-                __fish_complete_command $cur
-            else
-                complete -C (string join ' ' -- (string escape -- $rest) "$cur")
-            end
-            return
-        end
-        if string match -q -- '-*' $w
-            set want (__ringlet_valopt "$cpath" $w)
-            continue
-        end
-        if test $npos -eq 0; and contains -- $w (__ringlet_children "$cpath" | string replace -r '\t.*' '')
-            set cpath (string join ' ' -- $cpath $w | string trim)
-            continue
-        end
-        set npos (math $npos + 1)
-    end
-    if test -n "$want"
-        __ringlet_values $want $cur
-        return
-    end
-    if string match -q -- '-*' $cur
-        __ringlet_options "$cpath"
-        return
-    end
-    test $npos -eq 0; and __ringlet_children "$cpath"
-    set -l kind (__ringlet_arg "$cpath" $npos)
-    test -n "$kind"; and __ringlet_values $kind $cur
-end
-
-complete -c ringlet -e
-complete -c ringlet -f -a '(__ringlet_complete)'
-`;
 
 /** The completion script for one shell. */
 export function renderCompletions(shell: ShellName, specs: CommandSpec[]): string {

@@ -148,13 +148,15 @@ function renderPosix(shell: 'bash' | 'zsh', d: StateData, stamp: string): string
   L.push('__ringlet_stale() {');
   L.push(`    [[ ${conds.join(' || ')} ]]`);
   L.push('}');
-  L.push('__ringlet_map() {');
+  // zsh: the user's options (KSH_GLOB, SH_GLOB, …) must not change how the patterns match.
+  const emulate = shell === 'zsh' ? ['    emulate -L zsh'] : [];
+  L.push('__ringlet_map() {', ...emulate);
   L.push('    case $1 in');
   for (const m of d.mappings) L.push(`    ${q(matchKey(m.dir))}*) __ringlet_hit=${q(m.profile)} __ringlet_hitdir=${q(m.dir)} ;;`);
   L.push('    *) return 1 ;;');
   L.push('    esac');
   L.push('}');
-  L.push('__ringlet_allowed() {');
+  L.push('__ringlet_allowed() {', ...emulate);
   L.push('    case $1 in');
   for (const a of d.allowed) L.push(`    ${q(a.path)}) __ringlet_hit=${q(a.profile)}; [[ $2 == ${q(a.content)} ]] ;;`);
   L.push('    *) return 2 ;;');

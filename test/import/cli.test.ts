@@ -181,7 +181,8 @@ describe('ringlet import', () => {
     expect(existsSync(join(phome, '.claude'))).toBe(false);
 
     const plain = await cli(['import', 'claude'], sb.env);
-    expect(plain.stdout).toMatch(/\(none\)|already in the ledger/);
+    expect(plain.stdout).toMatch(/rows recorded under \(none\)/);
+    expect(plain.stdout).toMatch(/0 new, 1 already in the ledger/);
   });
 
   it('refuses an unknown profile or a missing source with a one-line error', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { makeSandbox, type Sandbox } from '../support/env.js';
 import { openLedger, type Ledger, type UsageRecord } from '../../src/ledger/ledger.js';
 import { MIGRATIONS, openDatabase } from '../../src/ledger/db.js';
+import { segmentsFor } from '../../src/ledger/query.js';
 import { parseDay } from '../../src/ledger/days.js';
 import { PRICES_AS_OF } from '../../src/providers/prices.js';
 
@@ -71,6 +72,28 @@ describe('schema and migrations', () => {
     const third = openDatabase(file(), [...MIGRATIONS, extra]);
     expect(third.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
     third.close();
+  });
+
+  it('backfills the monthly rollup when an older ledger gains it (step 2)', async () => {
+    const v1 = openDatabase(file(), MIGRATIONS.slice(0, 1));
+    const ins = v1.prepare("INSERT INTO usage (ts, profile, agent, provider, model, input_tokens, cost_usd, source, message_id) VALUES (?, 'w', 'claude', 'anthropic', 'm', ?, ?, 'import', ?)");
+    ins.run(Date.parse('2026-01-31T23:00:00Z'), 10, 0.5, 'x1');
+    ins.run(Date.parse('2026-02-01T01:00:00Z'), 20, null, 'x2');
+    ins.run(Date.parse('2026-02-20T01:00:00Z'), 30, 0.25, 'x3');
+    expect(v1.pragma('user_version', { simple: true })).toBe(1);
+    v1.close();
+
+    ledger = await openLedger(file());
+    expect(ledger.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(ledger.db.prepare('SELECT month, priced, requests, input_tokens AS input, cost_usd AS cost FROM usage_monthly ORDER BY month, priced').all()).toEqual([
+      { month: '2026-01', priced: 1, requests: 1, input: 10, cost: 0.5 },
+      { month: '2026-02', priced: 0, requests: 1, input: 20, cost: 0 },
+      { month: '2026-02', priced: 1, requests: 1, input: 30, cost: 0.25 },
+    ]);
+    // Rows written after the upgrade reach both rollups.
+    ledger.insert(rec({ messageId: 'x4', ts: '2026-02-21T00:00:00Z', profile: 'w', model: 'm', inputTokens: 40, costUsd: 1 }));
+    expect(ledger.query({}, 'profile').total).toMatchObject({ requests: 4, inputTokens: 100, costUsd: 1.75, unpricedRequests: 1 });
+    expect(ledger.query({ since: '2026-02-01' }, 'day').total).toMatchObject({ requests: 3, inputTokens: 90 });
   });
 
   it('creates the directory of the default path under RINGLET_HOME', async () => {
@@ -260,6 +283,48 @@ describe('queries', () => {
     expect(report.total.costUsd).toBeGreaterThan(storedCost);
     expect(report.total.unpricedModels).toEqual(['weird,model "x"']);
     expect(report.total.requests).toBe(1997);
+  });
+});
+
+describe('rollup segments', () => {
+  it('reads whole months from the monthly rollup and partial months from the daily one', () => {
+    const seg = (since?: string, until?: string, view: 'profile' | 'day' = 'profile') =>
+      segmentsFor(since, until, view).map((s) => `${s.table === 'usage_monthly' ? 'M' : 'D'}[${s.from ?? ''}..${s.to ?? ''}]`);
+    expect(seg()).toEqual(['M[..]']);
+    expect(seg(undefined, undefined, 'day')).toEqual(['D[..]']);
+    expect(seg('2026-05-01', '2026-05-31')).toEqual(['M[2026-05..2026-05]']);
+    expect(seg('2026-05-02', '2026-05-30')).toEqual(['D[2026-05-02..2026-05-30]']);
+    expect(seg('2026-05-15', '2026-06-10')).toEqual(['D[2026-05-15..2026-06-10]']);
+    expect(seg('2026-05-15', '2026-08-10')).toEqual(['M[2026-06..2026-07]', 'D[2026-05-15..2026-05-31]', 'D[2026-08-01..2026-08-10]']);
+    expect(seg('2026-02-10')).toEqual(['M[2026-03..]', 'D[2026-02-10..2026-02-28]']);
+    expect(seg(undefined, '2024-02-28')).toEqual(['M[..2024-01]', 'D[2024-02-01..2024-02-28]']);
+    expect(seg(undefined, '2024-02-29')).toEqual(['M[..2024-02]']);
+    expect(seg('2025-12-01', '2026-01-31')).toEqual(['M[2025-12..2026-01]']);
+  });
+
+  it('gives the same totals as a direct aggregate for any date range', async () => {
+    ledger = await openLedger(file());
+    let seed = 11;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), Math.floor((seed / 2 ** 31) * n));
+    const recs: UsageRecord[] = [];
+    for (let i = 0; i < 3000; i++) {
+      recs.push(rec({ messageId: `q${i}`, ts: new Date(Date.UTC(2025, 10, 1) + rnd(200 * 86_400_000)).toISOString(), profile: ['a', 'b'][rnd(2)], model: 'house-model', inputTokens: rnd(1000), costUsd: rnd(3) ? rnd(100) / 16 : null }));
+    }
+    ledger.insertMany(recs);
+    const day = (n: number) => new Date(Date.UTC(2025, 9, 20) + n * 86_400_000).toISOString().slice(0, 10);
+    for (let k = 0; k < 60; k++) {
+      const a = rnd(230);
+      const b = a + rnd(230 - a);
+      const f = { since: rnd(5) ? day(a) : undefined, until: rnd(5) ? day(b) : undefined, profile: rnd(2) ? 'a' : undefined };
+      const rows = [...ledger.rows(f)];
+      const direct = { requests: rows.length, inputTokens: rows.reduce((s, r) => s + r.inputTokens, 0), unpricedRequests: rows.filter((r) => r.costUsd === null).length };
+      const cost = rows.reduce((s, r) => s + (r.costUsd ?? 0), 0);
+      for (const view of ['profile', 'day', 'model'] as const) {
+        const t = ledger.query(f, view).total;
+        expect({ requests: t.requests, inputTokens: t.inputTokens, unpricedRequests: t.unpricedRequests }, `${JSON.stringify(f)} ${view}`).toEqual(direct);
+        expect(t.costUsd).toBeCloseTo(cost, 6);
+      }
+    }
   });
 });
 

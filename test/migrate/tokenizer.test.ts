@@ -38,9 +38,9 @@ describe('tokenize (posix)', () => {
 
   it('skips comments and here-documents', () => {
     const src = `cat <<EOF > f\nalias nope='claude'\nEOF\nalias yes=1 # alias also='no'\n`;
-    expect(lits(src)).toEqual(['cat', 'alias', 'yes=1']);
+    expect(lits(src)).toEqual(['cat', 'EOF', 'f', 'alias', 'yes=1']);
     const strip = `cat <<-'END'\n\talias nope=1\n\tEND\necho ok`;
-    expect(lits(strip)).toEqual(['cat', 'echo', 'ok']);
+    expect(lits(strip)).toEqual(['cat', 'END', 'echo', 'ok']);
   });
 
   it('tilde at word start and after NAME=', () => {
