@@ -2,9 +2,12 @@
 // commands that need them, so `ringlet profiles run` never pays for SQLite or PTYs it does not use.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
 
 const root = dirname(fileURLToPath(import.meta.url));
+// Chunk names are content hashes: clear old ones so dist/ holds exactly one build.
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 export const external = ['better-sqlite3', 'node-pty', '@napi-rs/keyring', 'playwright-core', 'quickjs-emscripten'];
 
 await build({
@@ -21,6 +24,19 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   banner: { js: "import { createRequire as __ringletRequire } from 'node:module'; const require = __ringletRequire(import.meta.url);" },
+});
+
+// The offline stand-in for model APIs, for `npm run demo` (tests import the TypeScript directly).
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'fake-provider': 'test/support/fake-provider-cli.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
 });
 
 // Completions are generated from the command tree after the bundle exists.

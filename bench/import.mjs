@@ -204,7 +204,7 @@ try {
   db.close();
   const exact = sum.i === truth.input && sum.o === truth.output && sum.w === truth.cacheWrite && sum.r === truth.cacheRead;
   console.log(`  tokens in/out/cw/cr ${sum.i}/${sum.o}/${sum.w}/${sum.r}: ${exact ? 'exactly the generator\'s count' : `MISMATCH with the generator: ${JSON.stringify(truth)}`}`);
-  console.log('  (cost differs from ccusage where cache writes were billed at the 1-hour rate: ccusage prices them all at the 5-minute rate)');
+  console.log('  (cost may differ from ccusage: different price tables; ringlet bills 1-hour cache writes at their own rate)');
 
   if (!SKIP_CCUSAGE) {
     const cc = join(tmp, 'ccusage');

@@ -14,8 +14,21 @@ export async function buildCli(): Promise<Cli> {
   return cli;
 }
 
+/**
+ * `profiles run` is what aliases and wrappers call on every agent start: register just that command so
+ * start-up does not load every other command's module.
+ */
+async function buildRunCli(): Promise<Cli> {
+  const cli = new Cli({ binaryLabel: 'ringlet', binaryName: 'ringlet', binaryVersion: VERSION, enableColors: useColor() });
+  const { ProfilesRunCommand } = await import('./cli/profiles/run.js');
+  cli.register(ProfilesRunCommand);
+  return cli;
+}
+
+const isFastRun = (argv: string[]) => argv[0] === 'profiles' && argv[1] === 'run' && !argv.slice(0, argv.indexOf('--') >>> 0).some((a) => a === '-h' || a === '--help');
+
 export async function run(argv: string[]): Promise<number> {
-  const cli = await buildCli();
+  const cli = isFastRun(argv) ? await buildRunCli() : await buildCli();
   const context = { ...Cli.defaultContext };
   let command: Command;
   try {

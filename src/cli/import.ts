@@ -94,14 +94,14 @@ export class ImportCommand extends ListingCommand {
     }
     const out = this.context.stdout;
     out.write(
-      `${paint(agent, 'bold')}: ${humanCount(result.files)} files (${humanCount(result.filesRead)} read, ${mb(result.bytes)}, ${humanCount(result.lines)} lines)\n` +
-        `  ${humanCount(result.records)} responses: ${humanCount(result.added)} new, ${humanCount(result.duplicates)} already in the ledger\n` +
+      `${paint(agent, 'bold')}: ${n(result.files, 'file')} (${humanCount(result.filesRead)} read, ${mb(result.bytes)}, ${n(result.lines, 'line')})\n` +
+        `  ${n(result.records, 'response')}: ${humanCount(result.added)} new, ${humanCount(result.duplicates)} already in the ledger\n` +
         `  ${usd(result.costUsd)} reconstructed` +
         (result.unpriced ? paint(` (${humanCount(result.unpriced)} rows with no known price: tokens kept, cost not guessed)`, 'yellow') : '') +
         `\n` +
         `  rows recorded under ${this.to ? `profile ${this.to}` : '(none)'}\n`,
     );
-    if (copy) out.write(`  copied into ${paths.profileHome(this.to!)}: ${humanCount(copy.copied)} files (${humanCount(copy.kept)} already there, kept)\n`);
+    if (copy) out.write(`  copied into ${paths.profileHome(this.to!)}: ${n(copy.copied, 'file')} (${humanCount(copy.kept)} already there, kept)\n`);
     return 0;
   }
 
@@ -110,6 +110,8 @@ export class ImportCommand extends ListingCommand {
     this.context.stderr.write(`\r\u001b[Kimporting ${p.agent}: ${p.filesDone}/${p.filesTotal} files, ${mb(p.bytesDone)} of ${mb(p.bytesTotal)} (${pct}%)`);
   }
 }
+
+const n = (count: number, noun: string) => `${humanCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 
 function mb(bytes: number): string {
   return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.ceil(bytes / 1e3)} KB`;

@@ -78,7 +78,7 @@ export function addResults(a: ImportResult, b: ImportResult): ImportResult {
 
 // ── Where logs live ─────────────────────────────────────────────────────────
 
-/** The agent's own data directories for the user running ringlet (first existing wins nothing: all are read). */
+/** The agent's own data directories for the user running ringlet; every one that exists is read. */
 export function defaultLogRoots(agent: ImportAgent, env: NodeJS.ProcessEnv = process.env): string[] {
   const home = realHome(env);
   switch (agent) {

@@ -278,7 +278,7 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
           }
           for (const p of parts) ok = res.write(p) && ok;
         } else {
-          (globalThis as any).__held ??= []; (globalThis as any).__held.push(chunk);
+          ok = res.write(chunk);
           if (decoder) decoder.write(chunk);
           else if (parser) safely(() => parser!.push(chunk));
         }
@@ -298,7 +298,6 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
           });
           for (const p of rest) res.write(p);
         }
-        for (const c of (globalThis as any).__held ?? []) res.write(c); (globalThis as any).__held = [];
         res.end();
         finishParse();
       });

@@ -19,10 +19,8 @@ export interface VarDef {
   scope: Scope;
   /** Inside if/case/for or an && list. */
   conditional?: boolean;
-  /** Offsets of the statement that set it, for rewrites. */
-  stmtStart?: number;
-  stmtEnd?: number;
-  nested?: boolean;
+  /** The statement that set it (file by real path, offsets), for rewrites. */
+  site?: { real: string; start: number; end: number; stmt: number; nested: boolean; guardsOnly: boolean };
 }
 
 export class Scope {

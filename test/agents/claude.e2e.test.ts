@@ -149,16 +149,28 @@ describe.skipIf(!existsSync(CLAUDE) || !hasTmux)('Claude Code interactive first 
       let text = await waitFor(/Yes, I trust this folder|Claude Code v/);
       const seen = [text];
       if (/Yes, I trust this folder/.test(text)) {
-        tmux('send-keys', '-t', 'cc', 'Down');
-        await new Promise((r) => setTimeout(r, 300));
+        // Keys sent before the dialog takes input are lost (seen under load): move the selection until it shows.
+        for (let i = 0; !/❯\s+Yes, I trust this folder/.test(screen()); i++) {
+          if (i === 10) throw new Error(`could not select "Yes" in the trust dialog:\n${screen()}`);
+          tmux('send-keys', '-t', 'cc', 'Down');
+          await new Promise((r) => setTimeout(r, 500));
+        }
         tmux('send-keys', '-t', 'cc', 'Enter');
         text = await waitFor(/Claude Code v/);
         seen.push(text);
       }
-      tmux('send-keys', '-t', 'cc', '-l', 'say hi');
-      await new Promise((r) => setTimeout(r, 300));
-      tmux('send-keys', '-t', 'cc', 'Enter');
-      seen.push(await waitFor(new RegExp(escapeRe(reply))));
+      // Likewise the prompt (which may not be drawn yet after the trust dialog): submit until answered.
+      for (let i = 0; ; i++) {
+        tmux('send-keys', '-t', 'cc', '-l', 'say hi');
+        await new Promise((r) => setTimeout(r, 300));
+        tmux('send-keys', '-t', 'cc', 'Enter');
+        try {
+          seen.push(await waitFor(new RegExp(escapeRe(reply)), 5000));
+          break;
+        } catch (err) {
+          if (i === 3) throw err;
+        }
+      }
       for (const t of seen) {
         expect(t).not.toMatch(/Detected a custom API key/i);
         expect(t).not.toMatch(/Choose the text style|Let's get started|Select login method/i);

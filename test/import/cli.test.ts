@@ -180,9 +180,20 @@ describe('ringlet import', () => {
     expect(u.code).toBe(0);
     expect(existsSync(join(phome, '.claude'))).toBe(false);
 
-    const plain = await cli(['import', 'claude'], sb.env);
+    // Unchanged files are not read again (the --from run above registered them).
+    const again = await cli(['import', 'claude'], sb.env);
+    expect(again.stdout).toMatch(/1 file \(0 read/);
+    // Into a fresh ledger: rows without a profile.
+    const fresh = { ...sb.env, RINGLET_HOME: join(sb.dir, 'ringlet2') };
+    const plain = await cli(['import', 'claude'], fresh);
+    expect(plain.stdout).toMatch(/1 new, 0 already in the ledger/);
     expect(plain.stdout).toMatch(/rows recorded under \(none\)/);
-    expect(plain.stdout).toMatch(/0 new, 1 already in the ledger/);
+    const ledger = await openLedger(paths.ledger(fresh));
+    try {
+      expect([...ledger.rows()].map((x) => x.profile)).toEqual([null]);
+    } finally {
+      ledger.close();
+    }
   });
 
   it('refuses an unknown profile or a missing source with a one-line error', async () => {

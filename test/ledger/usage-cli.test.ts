@@ -96,8 +96,8 @@ describe('ringlet usage (built CLI)', () => {
     expect(r.stdout).toMatch(/^profile work\n/);
     const lines = r.stdout.split('\n');
     expect(lines[1]).toMatch(/^Profile\s+Agent\s+Provider\s+Reqs\s+Input\s+Output\s+Cache write\s+Cache read\s+Cost$/);
-    expect(lines[2]).toMatch(/^work\s+claude\s+anthropic\s+2\s+1\.2M\s+340\.1K\s+0\s+5M\s+\$8\.50$/);
-    expect(lines[3]).toMatch(/^Total\s+2\s+1\.2M\s+340\.1K\s+0\s+5M\s+\$8\.50$/);
+    expect(lines[2]).toMatch(/^work\s+claude\s+anthropic\s+2\s+1\.2M\s+340K\s+0\s+5M\s+\$8\.50$/);
+    expect(lines[3]).toMatch(/^Total\s+2\s+1\.2M\s+340K\s+0\s+5M\s+\$8\.50$/);
 
     const all = await usage([]);
     expect(all.stdout).toMatch(/\$1\.50/);

@@ -146,6 +146,7 @@ beforeAll(async () => {
   meter = await startMeter({ upstream: up.url, localToken: LOCAL, realKey: REAL_KEY, onUsage: (u) => usages.push(u), onError: (e) => errors.push(e) });
 });
 afterEach(() => {
+  up.release();
   usages = [];
   up.seen = [];
   up.sent = [];
@@ -254,6 +255,7 @@ describe('meter proxy', () => {
       });
       req.on('error', reject);
       req.end('{"stream":true}');
+      setTimeout(() => { req.destroy(); reject(new Error('no bytes reached the client while the upstream was still streaming')); }, 2000);
     });
     // The upstream is still holding the rest of its response at this point.
     expect(first.text).toBe(S.ANTHROPIC_HEAD);
