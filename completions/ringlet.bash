@@ -13,7 +13,7 @@ _ringlet_static() {
 }
 _ringlet_children() {
     case $1 in
-    '') _ringlet_r='agents alias allow completions deny import keychain profiles providers revoke shell usage' ;;
+    '') _ringlet_r='agents alias allow completions deny import init keychain profiles providers revoke shell usage' ;;
     'agents') _ringlet_r='list ls' ;;
     'alias') _ringlet_r='add list rm' ;;
     'keychain') _ringlet_r='list ls remove rm set' ;;
@@ -35,6 +35,7 @@ _ringlet_options() {
     'completions') _ringlet_r='--help -h' ;;
     'deny') _ringlet_r='--help -h' ;;
     'import') _ringlet_r='--json --to --from --usage-only --help -h' ;;
+    'init') _ringlet_r='--yes -y --name --help -h' ;;
     'keychain list') _ringlet_r='--json --help -h' ;;
     'keychain ls') _ringlet_r='--json --help -h' ;;
     'keychain remove') _ringlet_r='--help -h' ;;
@@ -62,6 +63,7 @@ _ringlet_valopt() {
     case "$1|$2" in
     'import|--to') _ringlet_kind='profile' ;;
     'import|--from') _ringlet_kind='none' ;;
+    'init|--name') _ringlet_kind='none' ;;
     'keychain set|--from-env') _ringlet_kind='none' ;;
     'profiles create|--provider') _ringlet_kind='provider' ;;
     'profiles create|--key-alias') _ringlet_kind='key-alias' ;;

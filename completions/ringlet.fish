@@ -15,7 +15,7 @@ end
 function __ringlet_children --argument-names p
     switch $p
         case ''
-            printf '%s\t%s\n' 'agents' 'list, ls' 'alias' 'add, list, rm' 'allow' 'Trust the .ringlet.toml or .ringlet-profile of a directory, as its content is now' 'completions' 'Print the completion script for bash, zsh or fish' 'deny' 'Stop trusting a .ringlet.toml or .ringlet-profile (undo `ringlet allow`)' 'import' 'Import an agent\'s usage history (and, with --to, its state) from its own logs' 'keychain' 'list, ls, remove, rm, set' 'profiles' 'create, env, list, ls, remove, rm, run, set, show' 'providers' 'list, ls' 'revoke' 'Stop trusting a .ringlet.toml or .ringlet-profile (undo `ringlet allow`)' 'shell' 'init' 'usage' 'Show tokens and cost across every agent, provider and profile'
+            printf '%s\t%s\n' 'agents' 'list, ls' 'alias' 'add, list, rm' 'allow' 'Trust the .ringlet.toml or .ringlet-profile of a directory, as its content is now' 'completions' 'Print the completion script for bash, zsh or fish' 'deny' 'Stop trusting a .ringlet.toml or .ringlet-profile (undo `ringlet allow`)' 'import' 'Import an agent\'s usage history (and, with --to, its state) from its own logs' 'init' 'Detect installed agents, import their existing logs, create a first profile' 'keychain' 'list, ls, remove, rm, set' 'profiles' 'create, env, list, ls, remove, rm, run, set, show' 'providers' 'list, ls' 'revoke' 'Stop trusting a .ringlet.toml or .ringlet-profile (undo `ringlet allow`)' 'shell' 'init' 'usage' 'Show tokens and cost across every agent, provider and profile'
         case 'agents'
             printf '%s\t%s\n' 'list' 'List the agents ringlet knows, which are installed, and their versions' 'ls' 'List the agents ringlet knows, which are installed, and their versions'
         case 'alias'
@@ -52,6 +52,8 @@ function __ringlet_options --argument-names p
             printf '%s\t%s\n' '--help' 'Show help for this command' '-h' 'Show help for this command'
         case 'import'
             printf '%s\t%s\n' '--json' 'Print machine-readable JSON instead of a table' '--to' 'Record rows under this profile and copy the agent state into its HOME' '--from' 'The agent\'s data directory to read (default: its usual place)' '--usage-only' 'With --to: import usage only, copy no state' '--help' 'Show help for this command' '-h' 'Show help for this command'
+        case 'init'
+            printf '%s\t%s\n' '--yes' 'Accept the defaults without asking' '-y' 'Accept the defaults without asking' '--name' 'Name of the first profile' '--help' 'Show help for this command' '-h' 'Show help for this command'
         case 'keychain list'
             printf '%s\t%s\n' '--json' 'Print machine-readable JSON instead of a table' '--help' 'Show help for this command' '-h' 'Show help for this command'
         case 'keychain ls'
@@ -99,6 +101,8 @@ function __ringlet_valopt --argument-names p o
         case 'import|--to'
             echo profile
         case 'import|--from'
+            echo none
+        case 'init|--name'
             echo none
         case 'keychain set|--from-env'
             echo none

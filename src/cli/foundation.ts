@@ -10,9 +10,10 @@ import { KeychainListCommand } from './keychain/list.js';
 import { KeychainRemoveCommand } from './keychain/remove.js';
 import { ProvidersListCommand } from './providers/list.js';
 import { AgentsListCommand } from './agents/list.js';
+import { InitCommand } from './init.js';
 
 export const commands = [
   ProfilesCreateCommand, ProfilesListCommand, ProfilesShowCommand, ProfilesSetCommand, ProfilesRmCommand,
   ProfilesEnvCommand, ProfilesRunCommand, KeychainSetCommand, KeychainListCommand, KeychainRemoveCommand,
-  ProvidersListCommand, AgentsListCommand,
+  ProvidersListCommand, AgentsListCommand, InitCommand,
 ];

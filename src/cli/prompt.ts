@@ -1,11 +1,11 @@
 import { createInterface } from 'node:readline';
 
 /** y/N question on the terminal (stderr, so stdout stays clean for scripts). */
-export async function confirm(question: string): Promise<boolean> {
+export async function confirm(question: string, defaultYes = false): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await new Promise<string>((res) => rl.question(`${question} [y/N] `, res));
+  const answer = (await new Promise<string>((res) => rl.question(`${question} ${defaultYes ? '[Y/n]' : '[y/N]'} `, res))).trim();
   rl.close();
-  return /^y(es)?$/i.test(answer.trim());
+  return answer === '' ? defaultYes : /^y(es)?$/i.test(answer);
 }
 
 /** Read a secret from the terminal without echo. */

@@ -157,7 +157,10 @@ export class Ledger {
     return queryUsage(this, filter, view, opts);
   }
 
-  /** Matching ledger rows, oldest first, streamed from SQLite (no full read into memory). */
+  /**
+   * Matching ledger rows, oldest first, streamed from SQLite (no full read into memory). The connection
+   * is busy until the iteration ends or is abandoned: do not write through this Ledger meanwhile.
+   */
   *rows(filter: UsageFilter = {}): Generator<UsageRecord> {
     const { where, args } = filterClauses(filter);
     const stmt = this.db.prepare(`SELECT * FROM usage ${where} ORDER BY ts, id`);

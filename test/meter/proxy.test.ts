@@ -287,13 +287,14 @@ describe('meter proxy', () => {
   });
 
   it('refuses a wrong or missing local token with 401 and never reaches the upstream', async () => {
-    for (const headers of [
+    const cases: Array<Record<string, string>> = [
       { 'x-api-key': 'nope' },
       { authorization: 'Bearer nope' },
       { 'x-api-key': `${LOCAL}x` },
       { authorization: LOCAL }, // not a Bearer credential
       {},
-    ]) {
+    ];
+    for (const headers of cases) {
       const r = await request(meter.baseUrl, '/v1/messages', { headers, body: '{}' });
       expect(r.status).toBe(401);
       expect(r.body.toString()).not.toContain(REAL_KEY);
