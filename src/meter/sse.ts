@@ -77,10 +77,13 @@ export class SseDecoder {
           this.afterCR = true;
         }
       }
-      const piece = buf.subarray(i, brk);
-      const line = this.parts.length === 0 ? piece : Buffer.concat([...this.parts, piece]);
-      this.parts = [];
-      this.line(line, base + next);
+      if (this.parts.length === 0) this.line(buf, i, brk, base + next);
+      else {
+        this.parts.push(buf.subarray(i, brk));
+        const line = Buffer.concat(this.parts);
+        this.parts = [];
+        this.line(line, 0, line.length, base + next);
+      }
       i = next;
     }
   }
@@ -93,38 +96,36 @@ export class SseDecoder {
     if (this.parts.length > 0) {
       const line = Buffer.concat(this.parts);
       this.parts = [];
-      this.line(line, this.pos);
+      this.line(line, 0, line.length, this.pos);
     }
     this.dispatch(this.pos);
   }
 
-  private line(line: Buffer, end: number): void {
+  /** One line, buf[from, to), without its line break; `end` is the stream offset past the break. */
+  private line(buf: Buffer, from: number, to: number, end: number): void {
     if (this.firstLine) {
       this.firstLine = false;
-      if (line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3);
+      if (to - from >= 3 && buf[from] === 0xef && buf[from + 1] === 0xbb && buf[from + 2] === 0xbf) from += 3;
     }
-    if (line.length === 0) {
+    if (from === to) {
       this.dispatch(end);
       this.opts.onIdle?.(end);
       return;
     }
-    if (line[0] === COLON) {
+    const c = buf[from];
+    if (c === COLON) {
       // comment / keep-alive
       if (this.opts.onIdle && this.data.length === 0 && this.event === '') this.opts.onIdle(end);
       return;
     }
-    const colon = line.indexOf(COLON);
-    const nameEnd = colon === -1 ? line.length : colon;
-    let valueStart = colon === -1 ? line.length : colon + 1;
-    if (valueStart < line.length && line[valueStart] === SPACE) valueStart++;
-    if (isField(line, nameEnd, 'data')) {
-      if (!this.skipping) this.data.push(line.toString('utf8', valueStart));
-    } else if (isField(line, nameEnd, 'event')) {
-      this.event = line.toString('utf8', valueStart);
+    // Only `data` and `event` matter; id, retry and unknown fields are skipped without looking further.
+    if (c === 0x64 /* d */ && isField(buf, from, to, 'data')) {
+      if (!this.skipping) this.data.push(buf.toString('utf8', valueStart(buf, from + 4, to), to));
+    } else if (c === 0x65 /* e */ && isField(buf, from, to, 'event')) {
+      this.event = buf.toString('utf8', valueStart(buf, from + 5, to), to);
       this.skipping = this.opts.skip?.(this.event) ?? false;
       if (this.skipping) this.data = [];
     }
-    // id, retry and unknown fields carry nothing the meter needs.
   }
 
   private dispatch(end: number): void {
@@ -137,8 +138,17 @@ export class SseDecoder {
   }
 }
 
-function isField(line: Buffer, len: number, name: string): boolean {
-  if (len !== name.length) return false;
-  for (let k = 0; k < len; k++) if (line[k] !== name.charCodeAt(k)) return false;
+/** The line is `name` alone or `name:` followed by a value. */
+function isField(buf: Buffer, from: number, to: number, name: string): boolean {
+  const n = name.length;
+  if (to - from < n || (to - from > n && buf[from + n] !== COLON)) return false;
+  for (let k = 1; k < n; k++) if (buf[from + k] !== name.charCodeAt(k)) return false;
   return true;
+}
+
+/** Where a field's value starts: after the colon and one optional space. */
+function valueStart(buf: Buffer, afterName: number, to: number): number {
+  let v = afterName < to ? afterName + 1 : to;
+  if (v < to && buf[v] === SPACE) v++;
+  return v;
 }

@@ -117,7 +117,7 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
     region: profile.manifest['provider-config']?.region, project: profile.manifest['provider-config']?.project,
   };
   agent.prepareHome(ctx);
-  linkShared(realHome(env), home, profile.manifest.home?.share ?? DEFAULT_SHARE);
+  linkShared(realHome(env), home, [...(profile.manifest.home?.share ?? DEFAULT_SHARE), ...(agent.homeShare?.(ctx) ?? [])]);
 
   const childEnv: Record<string, string> = {
     ...baseEnvironment(env),
@@ -130,13 +130,15 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
     RINGLET_REAL_HOME: realHome(env),
     ...agent.env(ctx),
   };
+  for (const name of agent.unsetEnv?.(ctx) ?? []) delete childEnv[name];
 
   try {
     return await spawnInherited(plan.command, childEnv, cwd);
   } finally {
     await meter?.close();
     recorder?.close();
-    if (plan.runsAgent) await importAfterRun(profile.name, agent, provider.id, home);
+    // OpenCode logs carry only its own message ids, so with the meter on an import would count twice.
+    if (plan.runsAgent && !(plan.meter && agent.id === 'opencode')) await importAfterRun(profile.name, agent, provider.id, home);
   }
 }
 

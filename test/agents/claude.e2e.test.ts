@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { claude } from '../../src/agents/claude.js';
@@ -141,7 +141,7 @@ describe.skipIf(!existsSync(CLAUDE) || !hasTmux)('Claude Code interactive first 
       }
     };
     tmux('new-session', '-d', '-s', 'cc', '-x', '120', '-y', '40', `sh '${launcher}'`);
-    const pid = Number(tmux('display-message', '-p', '-t', 'cc', '#{pane_pid}').trim());
+    const [pid, socket] = tmux('display-message', '-p', '-t', 'cc', '#{pane_pid} #{socket_path}').trim().split(' ');
     tmux('set-option', '-t', 'cc', 'remain-on-exit', 'on'); // keep the last screen if the agent exits early
     try {
       // The first screen: either the folder-trust question (expected: ringlet leaves that decision to
@@ -179,7 +179,8 @@ describe.skipIf(!existsSync(CLAUDE) || !hasTmux)('Claude Code interactive first 
       expect(fake.modelRequests().length).toBeGreaterThanOrEqual(1);
     } finally {
       try { tmux('kill-server'); } catch { /* already gone */ }
-      await waitGone(pid);
+      rmSync(socket, { force: true }); // tmux leaves its socket file behind
+      await waitGone(Number(pid));
     }
   });
 });
