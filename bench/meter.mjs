@@ -85,6 +85,11 @@ async function main() {
   console.log('');
   console.log(`goal (<= 1 ms added TTFB p50, >= 100 MB/s through the meter): ${ok ? 'met' : 'NOT met'}`);
 
+  mW.postMessage('rows?');
+  const rows = await once(mW);
+  const expected = rounds * (50 + requests + STREAMS.filter(([name]) => name !== 'binary').length);
+  console.log(`usage reports from the meter: ${rows} (expected ${expected})`);
+
   agent.destroy();
   await upW.terminate();
   await mW.terminate();
@@ -174,4 +179,5 @@ async function meterWorker({ upstream: upUrl, bundle }) {
   let rows = 0;
   const m = await startMeter({ upstream: upUrl, localToken: LOCAL, realKey: 'sk-bench', onUsage: () => { rows++; } });
   parentPort.postMessage(m.baseUrl);
+  parentPort.on('message', () => parentPort.postMessage(rows));
 }

@@ -15,6 +15,8 @@ export async function loadCommands(): Promise<CommandClass[]> {
     import('./import-commands.js').then((m) => m.commands),
     // shell: shell init, allow, deny, alias, completions
     import('./shell-commands.js').then((m) => m.commands),
+    // sandbox + audit: ringlet sandbox check, ringlet audit verify|query|tail
+    import('./sandbox-commands.js').then((m) => m.commands),
   ]);
   return groups.flat();
 }

@@ -26,7 +26,7 @@ const isConfig = table({
   /** USD per million tokens, overriding the shipped price table. */
   prices: t.isRecord(isPrice),
   import: table({ 'project-roots': t.isArray(t.isString()) }),
-  daemon: table({ listen: t.isString(), 'idle-minutes': t.isNumber() }),
+  daemon: table({ listen: t.isString(), 'idle-minutes': t.isNumber(), 'allow-hosts': t.isArray(t.isString()), 'detach-key': t.isString(), 'tls-cert': t.isString(), 'tls-key': t.isString() }),
 });
 
 export interface DirectoryMapping { path: string; profile: string }
@@ -38,7 +38,7 @@ export interface RingletConfig {
   shell?: { notify?: boolean; aliases?: Record<string, string> };
   prices?: Record<string, PriceOverride>;
   import?: { 'project-roots'?: string[] };
-  daemon?: { listen?: string; 'idle-minutes'?: number };
+  daemon?: { listen?: string; 'idle-minutes'?: number; 'allow-hosts'?: string[]; 'detach-key'?: string; 'tls-cert'?: string; 'tls-key'?: string };
   [k: string]: unknown;
 }
 

@@ -75,14 +75,17 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
     }
   };
 
-  const server = http.createServer({ noDelay: true }, (req, res) => {
+  /** Runs a step of one exchange; whatever it throws ends that exchange with a 502, never the run. */
+  const guarded = (res: http.ServerResponse, step: () => void): void => {
     try {
-      handle(req, res);
+      step();
     } catch (err) {
       reportError(new Error(`meter: ${(err as Error).message}`));
       fail(res, 502, 'ringlet meter could not forward the request');
     }
-  });
+  };
+
+  const server = http.createServer({ noDelay: true }, (req, res) => guarded(res, () => handle(req, res)));
   // Long model responses and slow uploads are normal; the agent decides when to give up.
   server.requestTimeout = 0;
   server.on('clientError', (_err, socket) => socket.destroy());
@@ -113,14 +116,13 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('error', () => undefined);
-    req.on('end', () => {
+    req.on('end', () => guarded(res, () => {
       const original = Buffer.concat(chunks);
       const injected = injectIncludeUsage(original);
       const body = injected ?? original;
-      delete headers['transfer-encoding'];
       headers['content-length'] = String(body.length);
       forward(req, res, { method, url, pathname, headers, body, strip: injected !== undefined });
-    });
+    }));
   }
 
   interface Outgoing {
@@ -137,7 +139,7 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
   function forward(req: http.IncomingMessage, res: http.ServerResponse, o: Outgoing): void {
     if (res.destroyed) return;
     const upReq = (secure ? https : http).request({
-      protocol: up.protocol, hostname: up.hostname, port: up.port || undefined,
+      protocol: up.protocol, hostname: up.hostname.replace(/^\[(.*)\]$/, '$1'), port: up.port || undefined,
       method: o.method, path: o.url, headers: o.headers, agent,
     });
     upReq.setNoDelay(true);
@@ -215,6 +217,18 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
 
     upReq.on('response', (upRes) => {
       responded = true;
+      try {
+        relay(upRes);
+      } catch (err) {
+        // e.g. headers node refuses to re-send: cut both sides rather than take the run down
+        reportError(new Error(`meter: could not relay the response for ${o.pathname}: ${(err as Error).message}`));
+        upRes.destroy();
+        abort();
+        settle();
+      }
+    });
+
+    const relay = (upRes: http.IncomingMessage): void => {
       status = upRes.statusCode ?? 502;
       const contentType = header(upRes.headers['content-type']);
       safely(() => {
@@ -259,9 +273,9 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
         if (!decoder) return last();
         decoder.once('end', last);
         decoder.once('error', last);
-        if (upRes.complete) decoder.end();
-        else decoder.destroy(); // what was decoded so far is all there is; 'error' or 'close' follows
         decoder.once('close', last);
+        if (upRes.complete) decoder.end();
+        else decoder.destroy(); // the body broke off: what was decoded so far is all there is
       };
 
       upRes.on('data', (chunk: Buffer) => {
@@ -307,7 +321,7 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
         if (!upRes.complete && !finished) abort();
         finishParse();
       });
-    });
+    };
 
     if (o.body) upReq.end(o.body);
     else {

@@ -17,10 +17,10 @@ export function suggestName(kind: string, name: string | null, agent: string, pr
     for (const w of AGENT_WORDS) {
       const pre = new RegExp(`^${w.replace('-', '\\-')}[-_.]`, 'i');
       const suf = new RegExp(`[-_.]${w.replace('-', '\\-')}$`, 'i');
-      if (pre.test(n) && n.length > w.length + 1) {
+      if (pre.test(n) && n.length > w.length + 2) {
         n = n.replace(pre, '');
         changed = true;
-      } else if (suf.test(n) && n.length > w.length + 1) {
+      } else if (suf.test(n) && n.length > w.length + 2) {
         n = n.replace(suf, '');
         changed = true;
       }

@@ -112,8 +112,8 @@ export type SecretValue =
 /** What a rewrite needs about a definition; internal, not serialised. */
 export interface DefinitionSite {
   dialect: Dialect;
-  /** Line ranges (1-based, inclusive) the rewrite comments out. */
-  spans: { startLine: number; endLine: number }[];
+  /** Line ranges (1-based, inclusive) the rewrite comments out; `real` is the file behind any symlink. */
+  spans: { file: string; real: string; startLine: number; endLine: number }[];
   /** Why the lines cannot be rewritten safely (shared with other code, outside HOME, …). */
   blocked?: string;
   /** The agent command as written (`claude`, `~/.claude/local/claude`, `npx -y @openai/codex`). */

@@ -13,6 +13,7 @@ import { getSecret } from '../credentials/store.js';
 import type { UsageRecord } from '../ledger/types.js';
 import { baseEnvironment, DEFAULT_SHARE, linkShared } from './environment.js';
 import type { Profile } from './manifest-types.js';
+import { readProfile } from './manifest.js';
 
 export interface RunPlan {
   profile: Profile;
@@ -79,15 +80,28 @@ export function explainPlan(plan: RunPlan, reason: string): string {
 
 interface Meter { baseUrl: string; close(): Promise<void> }
 
+function requireKey(plan: RunPlan, env: NodeJS.ProcessEnv): string | undefined {
+  if (!plan.keyAccount) return undefined;
+  const [prov, alias] = [plan.provider.id, plan.keyAccount.slice(plan.provider.id.length + 1)];
+  const key = getSecret(prov, alias, env);
+  if (!key) throw new UserError(`no key ${plan.keyAccount} in the keychain; add it with: ringlet keychain set ${prov} ${alias}`, EXIT.config);
+  return key;
+}
+
+/**
+ * The checks `profiles run NAME -- ARGS` makes before it starts anything (profile, agent binary, endpoint,
+ * key), for callers that run it elsewhere (the daemon's sessions): throws the same UserError, starts nothing.
+ */
+export function preflightRun(name: string, args: string[], env: NodeJS.ProcessEnv = process.env): RunPlan {
+  const plan = planRun(readProfile(name, env), args, env);
+  requireKey(plan, env);
+  return plan;
+}
+
 /** Run the plan with the inherited terminal; resolves to the exit status (128+n for a signal death). */
 export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
   const { profile, agent, provider } = plan;
-  let realKey: string | undefined;
-  if (plan.keyAccount) {
-    const [prov, alias] = [provider.id, plan.keyAccount.slice(provider.id.length + 1)];
-    realKey = getSecret(prov, alias, env);
-    if (!realKey) throw new UserError(`no key ${plan.keyAccount} in the keychain; add it with: ringlet keychain set ${prov} ${alias}`, EXIT.config);
-  }
+  const realKey = requireKey(plan, env);
 
   let meter: Meter | undefined;
   let recorder: Recorder | undefined;

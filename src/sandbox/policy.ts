@@ -294,6 +294,7 @@ export function resolvePolicy(input: ResolvePolicyInput): SandboxPolicy {
 /** A compact summary passed into the sandbox (RINGLET_SANDBOX_POLICY), so hooks can classify denials. */
 export interface PolicySummary {
   profile: string;
+  cwd: string;
   writable: string[];
   readOnly: string[];
   hidden: string[];
@@ -301,7 +302,7 @@ export interface PolicySummary {
 }
 
 export function summarizePolicy(p: SandboxPolicy): PolicySummary {
-  return { profile: p.profile, writable: p.writable, readOnly: p.readOnly, hidden: p.hidden.map((h) => h.path), network: p.network.mode };
+  return { profile: p.profile, cwd: p.cwd, writable: p.writable, readOnly: p.readOnly, hidden: p.hidden.map((h) => h.path), network: p.network.mode };
 }
 
 export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): PolicySummary | undefined {

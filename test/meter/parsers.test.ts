@@ -130,3 +130,30 @@ describe('parserFor', () => {
     everySplit(() => new SniffingStreamParser(), S.RESPONSES_STREAM, S.RESPONSES_EXPECTED);
   });
 });
+
+describe('Gemini generateContent', () => {
+  const chunks = [
+    { candidates: [{ content: { parts: [{ text: 'Hel' }], role: 'model' } }], usageMetadata: { promptTokenCount: 120, totalTokenCount: 120 }, modelVersion: 'gemini-2.5-pro', responseId: 'gem-1' },
+    { candidates: [{ content: { parts: [{ text: 'lo' }], role: 'model' }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 120, cachedContentTokenCount: 100, candidatesTokenCount: 9, thoughtsTokenCount: 30, totalTokenCount: 159 }, modelVersion: 'gemini-2.5-pro', responseId: 'gem-1' },
+  ];
+  const sse = chunks.map((c) => `data: ${JSON.stringify(c)}\r\n\r\n`).join('');
+  const expected = { inputTokens: 20, cacheReadTokens: 100, outputTokens: 39, reasoningTokens: 30, cacheWriteTokens: 0, cacheWrite1hTokens: 0, model: 'gemini-2.5-pro', messageId: 'gem-1' };
+
+  it('reads the final usageMetadata of an SSE stream at any split', () => {
+    const bytes = Buffer.from(sse);
+    for (let cut = 0; cut <= bytes.length; cut += 7) {
+      const p = parserFor('/v1beta/models/gemini-2.5-pro:streamGenerateContent', 'text/event-stream', 200)!;
+      p.push(bytes.subarray(0, cut));
+      p.push(bytes.subarray(cut));
+      expect(p.complete).toBe(true);
+      expect(p.result()).toEqual(expected);
+    }
+  });
+
+  it('reads a non-streaming response', () => {
+    const p = parserFor('/v1beta/models/gemini-2.5-pro:generateContent', 'application/json', 200)!;
+    p.push(Buffer.from(JSON.stringify(chunks[1])));
+    p.end();
+    expect(p.result()).toEqual(expected);
+  });
+});

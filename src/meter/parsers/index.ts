@@ -4,6 +4,7 @@ import { AnthropicStreamParser } from './anthropic.js';
 import { JsonUsageParser } from './json.js';
 import { ChatStreamParser } from './openai-chat.js';
 import { ResponsesStreamParser } from './openai-responses.js';
+import { GeminiStreamParser } from './gemini.js';
 import { SseUsageParser } from './stream.js';
 import { isObject, parseJson, type ParsedUsage, type UsageParser } from './types.js';
 
@@ -12,8 +13,9 @@ export { AnthropicStreamParser } from './anthropic.js';
 export { ChatStreamParser } from './openai-chat.js';
 export { ResponsesStreamParser } from './openai-responses.js';
 export { JsonUsageParser, usageFromJson } from './json.js';
+export { GeminiStreamParser } from './gemini.js';
 
-export type StreamKind = 'anthropic' | 'openai-chat' | 'openai-responses';
+export type StreamKind = 'anthropic' | 'openai-chat' | 'openai-responses' | 'gemini';
 
 /** The stream format a request path speaks, by its last segments; undefined when the path does not say. */
 export function streamKindOf(pathname: string): StreamKind | undefined {
@@ -21,12 +23,14 @@ export function streamKindOf(pathname: string): StreamKind | undefined {
   if (p.endsWith('/messages')) return 'anthropic';
   if (p.endsWith('/chat/completions')) return 'openai-chat';
   if (p.endsWith('/responses')) return 'openai-responses';
+  if (p.endsWith(':streamGenerateContent') || p.endsWith(':generateContent')) return 'gemini';
   return undefined;
 }
 
 export function streamParser(kind: StreamKind): SseUsageParser {
   if (kind === 'anthropic') return new AnthropicStreamParser();
   if (kind === 'openai-chat') return new ChatStreamParser();
+  if (kind === 'gemini') return new GeminiStreamParser();
   return new ResponsesStreamParser();
 }
 
@@ -70,5 +74,6 @@ function sniff(ev: SseEvent): StreamKind | undefined {
   if (msg.type === 'message_start') return 'anthropic';
   if (typeof msg.type === 'string' && msg.type.startsWith('response.')) return 'openai-responses';
   if (msg.object === 'chat.completion.chunk') return 'openai-chat';
+  if (Array.isArray(msg.candidates) || isObject(msg.usageMetadata)) return 'gemini';
   return undefined;
 }

@@ -1,15 +1,16 @@
-/** Non-streaming JSON responses of all three wires: buffer a copy of the body, read usage at the end. */
+/** Non-streaming JSON responses of every wire: buffer a copy of the body, read usage at the end. */
 import { anthropicMessageUsage } from './anthropic.js';
 import { chatCompletionUsage } from './openai-chat.js';
 import { responseObjectUsage } from './openai-responses.js';
+import { geminiResponseUsage } from './gemini.js';
 import { parseJson, type ParsedUsage, type UsageParser } from './types.js';
 
 /** Bodies past this size are forwarded but not parsed: no model response is that large. */
 export const JSON_PARSE_LIMIT = 32 * 1024 * 1024;
 
-/** Usage of a complete non-streaming body of any of the three wires; undefined for anything else. */
+/** Usage of a complete non-streaming body of any wire; undefined for anything else. */
 export function usageFromJson(body: unknown): ParsedUsage | undefined {
-  return anthropicMessageUsage(body) ?? responseObjectUsage(body) ?? chatCompletionUsage(body);
+  return anthropicMessageUsage(body) ?? responseObjectUsage(body) ?? chatCompletionUsage(body) ?? geminiResponseUsage(body);
 }
 
 export class JsonUsageParser implements UsageParser {

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+
+export interface ShellResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** Set when the shell could not be started at all. */
+  error?: string;
+}
+
+const CAP = 64 * 1024;
+
+/**
+ * Run `sh -c command` with `stdin` written to it. On timeout the whole process group is killed (a hook
+ * that started `sleep 100 &` must not outlive it). Resolves when the shell exits; output that a
+ * background grandchild keeps writing is not waited for.
+ */
+export function runShell(command: string, opts: { stdin: string; env: NodeJS.ProcessEnv; timeoutMs: number; cwd?: string }): Promise<ShellResult> {
+  return new Promise((resolve) => {
+    let child;
+    try {
+      child = spawn('/bin/sh', ['-c', command], { env: opts.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    } catch (err) {
+      resolve({ code: null, stdout: '', stderr: '', timedOut: false, error: (err as Error).message });
+      return;
+    }
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    let done = false;
+    child.stdout!.on('data', (d: Buffer) => { if (stdout.length < CAP) stdout += d; });
+    child.stderr!.on('data', (d: Buffer) => { if (stderr.length < CAP) stderr += d; });
+    // A hook that does not read its stdin and exits makes the write fail with EPIPE: not an error.
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(opts.stdin);
+    const killGroup = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, opts.timeoutMs);
+    const finish = (r: ShellResult) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+      resolve(r);
+    };
+    child.on('error', (err) => finish({ code: null, stdout, stderr, timedOut, error: err.message }));
+    child.on('exit', (code, signal) => {
+      // Give the pipes a moment to deliver what the shell wrote just before exiting.
+      const settle = () => finish({ code: signal ? null : code, stdout, stderr, timedOut });
+      let pending = 2;
+      const one = () => { if (--pending === 0) settle(); };
+      child.stdout!.once('close', one);
+      child.stderr!.once('close', one);
+      setTimeout(settle, 50).unref();
+      if (timedOut) settle();
+    });
+  });
+}
