@@ -43,9 +43,10 @@ end
 
 # Re-reads the state, only when an input is newer than the state's stamp: the one place a process starts.
 function __ringlet_reload
-    set -l state (__ringlet_cli shell init $__ringlet_args --state | string collect)
-    if test $pipestatus[1] -eq 0; and test -n "$state"
-        printf '%s\n' $state | source
+    # A command substitution splits at newlines; `set` keeps the command's status, `string join` the text.
+    set -l state (__ringlet_cli shell init $__ringlet_args --state)
+    if test $status -eq 0; and set -q state[1]
+        string join \n -- $state | source
     else
         # Stop retrying on every cd; the next `ringlet` command through the shell function tries again.
         set -g __ringlet_broken 1
@@ -56,7 +57,10 @@ end
 # the longest mapped prefix wins, whichever is deeper. Builtins only: command substitutions of builtins
 # run in-process in fish, so this starts no process.
 function __ringlet_select --argument-names quiet
-    set -l phys (builtin realpath -- $PWD 2>/dev/null; or echo $PWD)
+    # `string collect` keeps the path one element even with newlines inside; a name ending in a newline
+    # would lose it, and then the logical $PWD is used instead.
+    set -l phys (builtin realpath -- $PWD 2>/dev/null | string collect)
+    test -d "$phys"; or set phys $PWD
     set -l name
     set -l len -1
     if __ringlet_map "$phys/"
@@ -70,27 +74,35 @@ function __ringlet_select --argument-names quiet
             set len $l
         end
     end
-    set -l dir $phys
+    # Ancestors, deepest first, built by concatenation: splitting with `read -d /` keeps every byte of a
+    # name, where command substitutions would split at newlines.
+    set -l parts
+    printf '%s' $phys | read -z -d / -a parts
+    set -l dirs ''
+    set -l acc ''
+    for c in $parts[2..-1]
+        if test -n "$c"
+            set acc "$acc/$c"
+            set -p dirs $acc
+        end
+    end
+    set -l dir
     set -l file
-    while true
-        set -l base (string replace -r '/$' '' -- $dir)
-        if test -f "$base/.ringlet.toml"
-            set file "$base/.ringlet.toml"
-            break
+    for d in $dirs
+        if test -f "$d/.ringlet.toml"
+            set file "$d/.ringlet.toml"
+        else if test -f "$d/.ringlet-profile"
+            set file "$d/.ringlet-profile"
+        else
+            continue
         end
-        if test -f "$base/.ringlet-profile"
-            set file "$base/.ringlet-profile"
-            break
-        end
-        if test -z "$dir"; or test "$dir" = /
-            break
-        end
-        set dir (string replace -r '/[^/]*$' '' -- $dir)
+        set dir $d
+        break
     end
     if test -n "$file"
         # Bounded read: a huge file cannot stall the prompt, and anything over the limit never matches.
         set -l content
-        read -z -n 4097 content <$file 2>/dev/null
+        read -z -n 4097 content 2>/dev/null <$file
         __ringlet_allowed $file "$content"
         switch $status
             case 0

@@ -1,4 +1,4 @@
-import { Builtins, Cli, Command } from 'clipanion';
+import { Builtins, Cli, Command, type CommandClass } from 'clipanion';
 import { UserError } from './errors.js';
 import { loadCommands } from './cli/commands.js';
 import { useColor } from './cli/output.js';
@@ -6,29 +6,32 @@ import { splitPassthrough } from './cli/passthrough.js';
 import { VERSION } from './version.js';
 
 
-export async function buildCli(): Promise<Cli> {
+/** The CLI with the commands needed for `argv` (every command when argv is absent, e.g. for completions). */
+export async function buildCli(argv?: string[]): Promise<Cli> {
   const cli = new Cli({ binaryLabel: 'ringlet', binaryName: 'ringlet', binaryVersion: VERSION, enableColors: useColor() });
-  cli.register(Builtins.HelpCommand);
-  cli.register(Builtins.VersionCommand);
-  for (const c of await loadCommands()) cli.register(c);
+  for (const c of await commandsFor(argv)) cli.register(c);
   return cli;
 }
 
 /**
- * `profiles run` is what aliases and wrappers call on every agent start: register just that command so
- * start-up does not load every other command's module.
+ * Aliases and wrappers call `profiles run` on every agent start, and agents call `hooks dispatch` on every
+ * tool call: those register just their own command. Anything else loads the group its first word names.
  */
-async function buildRunCli(): Promise<Cli> {
-  const cli = new Cli({ binaryLabel: 'ringlet', binaryName: 'ringlet', binaryVersion: VERSION, enableColors: useColor() });
-  const { ProfilesRunCommand } = await import('./cli/profiles/run.js');
-  cli.register(ProfilesRunCommand);
-  return cli;
+async function commandsFor(argv?: string[]): Promise<CommandClass[]> {
+  const own = argv?.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv ?? [];
+  const help = own.some((a) => a === '-h' || a === '--help');
+  if (!help && argv?.[0] === 'profiles' && argv[1] === 'run') return [(await import('./cli/profiles/run.js')).ProfilesRunCommand];
+  if (!help && argv?.[0] === 'hooks' && (argv[1] === 'dispatch' || argv[1] === 'run-job')) {
+    const m = await import('./cli/hooks/dispatch.js');
+    return [m.HooksDispatchCommand, m.HooksRunJobCommand];
+  }
+  const builtins = [Builtins.HelpCommand, Builtins.VersionCommand];
+  if (argv?.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) return builtins;
+  return [...builtins, ...(await loadCommands(argv))];
 }
 
-const isFastRun = (argv: string[]) => argv[0] === 'profiles' && argv[1] === 'run' && !argv.slice(0, argv.indexOf('--') >>> 0).some((a) => a === '-h' || a === '--help');
-
 export async function run(argv: string[]): Promise<number> {
-  const cli = isFastRun(argv) ? await buildRunCli() : await buildCli();
+  const cli = await buildCli(argv);
   const context = { ...Cli.defaultContext };
   let command: Command;
   try {

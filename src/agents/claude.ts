@@ -130,7 +130,7 @@ export function mergeClaudeHooks(home: string, hooks: HookMap): void {
 
 function prepareHome(ctx: AgentContext): void {
   prepareClaudeState(ctx.home, ctx.apiKey, ctx.provider.kind === 'self');
-  mergeClaudeHooks(ctx.home, ctx.hookCommand ? dispatchHooks(ctx.hookCommand, CLAUDE_HOOK_EVENTS) : {});
+  mergeClaudeHooks(ctx.home, ctx.hookCommand ? dispatchHooks(ctx.hookCommand, ctx.hookEvents ?? CLAUDE_HOOK_EVENTS) : {});
 }
 
 export const claude: AgentSpec = {

@@ -6,7 +6,7 @@ import { UserError, EXIT } from '../errors.js';
 import { readTomlFile, type TomlTable } from '../config/toml.js';
 import type { AgentContext, AgentSpec } from './types.js';
 import { isObject, readJsonObject, writeIfChanged, writeJsonIfChanged, type JsonObject } from './home-files.js';
-import { dispatchHooks, isRingletCommand, mergeHookMap, type HookMap } from './hook-config.js';
+import { dispatchHooks, isRingletCommand, markCommand, mergeHookMap, type HookMap } from './hook-config.js';
 
 /**
  * Codex CLI (npm `@openai/codex`, a Rust binary). Verified against 0.169, see docs/agents.md:
@@ -184,9 +184,35 @@ export function mergeCodexHooks(home: string, hooks: HookMap): void {
   trustCodexHooks(home);
 }
 
+/** In `ctx.hookEvents`, asks for Codex's `notify` program (one JSON argument per finished turn) rather than a hooks.json event. */
+export const CODEX_NOTIFY_EVENT = 'notify';
+
+/**
+ * Point config.toml's `notify` at `<hookCommand> notify <json>` (through `sh -c`, marked like the hooks),
+ * or take ringlet's entry out when hookCommand is undefined. `notify` holds one program: when the user
+ * has their own, it stays and this returns false.
+ */
+export function mergeCodexNotify(home: string, hookCommand: string | undefined): boolean {
+  const file = join(codexHome(home), 'config.toml');
+  const config = readTomlFile(file) ?? {};
+  const current = config.notify;
+  const ours = Array.isArray(current) && current.some((w) => isRingletCommand(w));
+  if (current !== undefined && !ours) return false;
+  if (hookCommand) config.notify = ['sh', '-c', markCommand(`${hookCommand} notify "$1"`), 'ringlet-notify'];
+  else if (ours) delete config.notify;
+  else return true;
+  if (JSON.stringify(config.notify) !== JSON.stringify(current)) writeIfChanged(file, `${stringify(config)}\n`, { mode: 0o600 });
+  return true;
+}
+
 function prepareHome(ctx: AgentContext): void {
   writeCodexConfig(ctx);
-  mergeCodexHooks(ctx.home, ctx.hookCommand ? dispatchHooks(ctx.hookCommand, CODEX_HOOK_EVENTS) : {});
+  const events = [...(ctx.hookEvents ?? CODEX_HOOK_EVENTS)];
+  const wantsNotify = Boolean(ctx.hookCommand) && events.includes(CODEX_NOTIFY_EVENT);
+  // The user's own notify program stays; the Stop hook then reports finished turns instead.
+  if (!mergeCodexNotify(ctx.home, wantsNotify ? ctx.hookCommand : undefined) && wantsNotify) events.push('Stop');
+  const hookEvents = events.filter((e) => e !== CODEX_NOTIFY_EVENT);
+  mergeCodexHooks(ctx.home, ctx.hookCommand && hookEvents.length ? dispatchHooks(ctx.hookCommand, hookEvents) : {});
 }
 
 export const codex: AgentSpec = {

@@ -3,6 +3,7 @@ import { UserError, EXIT } from '../errors.js';
 import type { Wire } from '../providers/types.js';
 import type { AgentContext, AgentSpec } from './types.js';
 import { child, isObject, readJsonObject, resolveModel, writeJsonIfChanged, type JsonObject } from './home-files.js';
+import { dispatchHooks, mergeHookMap } from './hook-config.js';
 
 /**
  * Droid (Factory, npm `@factory/cli`). Facts from docs.factory.ai "Custom Models (BYOK)" and the 0.225 binary:
@@ -57,9 +58,16 @@ function env(ctx: AgentContext): Record<string, string> {
 /** Inherited overrides: a runtime settings file merged over settings.json, another Factory account's key. */
 const DROID_OVERRIDES = ['FACTORY_RUNTIME_SETTINGS_PATH', 'FACTORY_API_KEY'];
 
+/** Hook events wired to ringlet's dispatcher when a run has a hook command (Droid's hooks follow Claude Code's shape and exit-2 contract). */
+export const DROID_HOOK_EVENTS = ['PreToolUse', 'PostToolUse', 'Notification', 'Stop'] as const;
+
 function prepareHome(ctx: AgentContext): void {
   const file = join(ctx.home, '.factory', 'settings.json');
   const settings = readJsonObject(file);
+  // The user's own hooks stay; ringlet's (marked) are replaced, or removed when the run has none.
+  const hooks = mergeHookMap(settings.hooks, ctx.hookCommand ? dispatchHooks(ctx.hookCommand, ctx.hookEvents ?? DROID_HOOK_EVENTS) : {});
+  if (hooks) settings.hooks = hooks;
+  else delete settings.hooks;
   const others = Array.isArray(settings.customModels) ? settings.customModels.filter((m) => !isOurs(m)) : [];
   const defaults = child(settings, 'sessionDefaultSettings');
   const pointsAtOurs = typeof defaults.model === 'string' && defaults.model.startsWith(`custom:${MARKER.trim()}`);

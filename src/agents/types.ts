@@ -22,6 +22,8 @@ export interface AgentContext {
    * ringlet's hook dispatcher; the event name is appended. Undefined when no hooks are wired.
    */
   hookCommand?: string;
+  /** The agent's own hook events to wire to hookCommand (e.g. `PreToolUse`); the agent module's default list when undefined. */
+  hookEvents?: readonly string[];
 }
 
 export interface AgentSpec {

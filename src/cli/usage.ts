@@ -55,8 +55,6 @@ export class UsageCommand extends ListingCommand {
 
     const { openLedger } = await import('../ledger/ledger.js');
     const { paths } = await import('../config/paths.js');
-    const { loadConfig } = await import('../config/config.js');
-    const prices = loadConfig().prices;
 
     // Reading must not create ~/.ringlet: with no ledger yet, answer from an empty in-memory one.
     const file = paths.ledger();
@@ -64,7 +62,7 @@ export class UsageCommand extends ListingCommand {
     const ledger = await openLedger(fresh ? ':memory:' : file);
     try {
       if (this.export) return await this.writeExport(ledger, filter, view);
-      const report = ledger.query(filter, view ?? 'profile', { prices });
+      const report = await reportWithOverrides(ledger, filter, view ?? 'profile');
       if (this.json) {
         this.context.stdout.write(json(report));
         return 0;
@@ -117,8 +115,7 @@ export class UsageCommand extends ListingCommand {
     const { recordsCsv, recordsJson, groupsCsv } = await import('../ledger/export.js');
     let chunks: Iterable<string>;
     if (view) {
-      const { loadConfig } = await import('../config/config.js');
-      const report = ledger.query(filter, view, { prices: loadConfig().prices });
+      const report = await reportWithOverrides(ledger, filter, view);
       chunks = this.export === 'csv' ? groupsCsv(report) : [JSON.stringify(report.groups, null, 2) + '\n'];
     } else {
       chunks = this.export === 'csv' ? recordsCsv(ledger.rows(filter)) : recordsJson(ledger.rows(filter));
@@ -170,6 +167,14 @@ export class UsageCommand extends ListingCommand {
     }
     return text;
   }
+}
+
+/** The report with config.toml [prices] applied; the config module is loaded only if the file exists. */
+async function reportWithOverrides(ledger: import('../ledger/ledger.js').Ledger, filter: UsageFilter, view: UsageView): Promise<UsageReport> {
+  const { paths } = await import('../config/paths.js');
+  if (!existsSync(paths.config())) return ledger.query(filter, view);
+  const { loadConfig } = await import('../config/config.js');
+  return ledger.query(filter, view, { prices: loadConfig().prices });
 }
 
 function describeFilter(f: UsageReport['filter']): string {

@@ -411,6 +411,7 @@ export function describe(agent: AgentId, env: Map<string, EnvEntry>, args: Word[
     key = classifyKey(e.word, keyVar, { scope: e.scope, file: e.file, line: e.line, dialect: e.dialect, self: e.def });
   } else if (runner) {
     const v = vars.keys[0] ?? null;
+    keyVar = v;
     const cmd = runner.program === 'envchain' ? `${runner.text} printenv ${v}` : `${runner.text}${runner.text.trim().endsWith('--') ? '' : ' --'} printenv ${v}`;
     key = { source: { kind: 'command', var: v, program: runner.program, command: redactText(runner.text) }, secret: v ? { kind: 'command', command: cmd, dialect: 'posix' } : undefined };
   } else key = { source: { kind: 'none', var: null } };
@@ -420,7 +421,10 @@ export function describe(agent: AgentId, env: Map<string, EnvEntry>, args: Word[
       const e = env.get(n);
       if (present(e)) {
         consumed.add(n);
-        return entryValue(e) ?? expandLoose(e.word!, e.scope.lookup(e.file));
+        const v = entryValue(e);
+        if (v !== undefined) return v;
+        problems.push({ line: e.line, reason: `${n} is set from something migrate cannot read (${e.word!.raw})` });
+        return expandLoose(e.word!, e.scope.lookup(e.file));
       }
       if (e) consumed.add(n);
     }

@@ -219,7 +219,9 @@ function groupFindings(
     if (!desc.profileWorthy) continue;
     const keyDef = group.find((d) => d.name === desc.keyVar) ?? group.slice().sort((a, b) => a.line - b.line)[0];
     const file = envrcFile ?? keyDef.file;
-    const line = envrcFile ? Math.min(...group.filter((d) => d.file === envrcFile).map((d) => d.line), keyDef.line) : keyDef.line;
+    const own = envrcFile ? group.filter((d) => d.file === envrcFile).map((d) => d.line) : [];
+    // An .envrc that only loads a dotenv file: point at the .envrc itself.
+    const line = envrcFile ? (own.length ? Math.min(...own) : 1) : keyDef.line;
     const id = findingId(file, kind, `${name ?? ''}:${agent}`, line);
     const problems = [...desc.problems];
     const f: Finding = {

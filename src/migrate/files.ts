@@ -176,6 +176,11 @@ export function glob(pattern: string, limit = 256): string[] {
   for (const seg of segs) {
     const next: string[] = [];
     for (const base of current) {
+      if (seg === '**') {
+        // zsh/bash globstar: this directory and every directory below (bounded, no hidden ones).
+        next.push(...subdirs(base, 8, limit * 4));
+        continue;
+      }
       if (!GLOB.test(seg)) {
         const p = join(base, seg);
         if (exists(p)) next.push(p);
@@ -192,6 +197,22 @@ export function glob(pattern: string, limit = 256): string[] {
     if (!current.length) return [];
   }
   return current.slice(0, limit);
+}
+
+function subdirs(root: string, maxDepth: number, limit: number): string[] {
+  const out = [root];
+  for (let i = 0; i < out.length && out.length < limit; i++) {
+    const depth = out[i].slice(root.length).split('/').length - 1;
+    if (depth >= maxDepth) continue;
+    let entries;
+    try {
+      entries = readdirSync(out[i], { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) out.push(join(out[i], e.name));
+  }
+  return out.slice(0, limit);
 }
 
 export function hasGlob(s: string): boolean {

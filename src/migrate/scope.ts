@@ -63,6 +63,7 @@ function makeLookup(scope: Scope, dir: string, visiting: Set<VarDef>): Lookup {
     if (name === 'HOME') return scope.home;
     if (name === 'XDG_CONFIG_HOME') return `${scope.home}/.config`;
     if (name === 'ZDOTDIR') return scope.home;
+    if (name === '__fish_config_dir') return `${scope.home}/.config/fish`;
     return undefined;
   };
 }

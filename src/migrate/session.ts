@@ -80,6 +80,8 @@ export class Session {
   /** Agent names mentioned anywhere in the files read (evidence for global OPENAI_API_KEY → codex, …). */
   readonly mentioned = new Set<string>();
   sourcedCount = 0;
+  /** Functions already read as called at start-up. */
+  readonly inlined = new Set<string>();
 
   constructor(readonly home: string) {
     this.scope = new Scope(undefined, home);

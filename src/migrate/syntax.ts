@@ -82,7 +82,12 @@ function splitCommands(tokens: Token[], dialect: Dialect): Item[] {
       }
       break;
     }
-    if (words.length) items.push({ kind: 'cmd', cmd: mk(words, stmt) });
+    // zsh closes a brace group with a `}` that ends a command line without `;`: `f() { cmd "$@" }`.
+    const last = words[words.length - 1];
+    if (dialect === 'posix' && words.length > 1 && last.raw === '}') {
+      items.push({ kind: 'cmd', cmd: mk(words.slice(0, -1), stmt) });
+      items.push({ kind: 'cmd', cmd: mk([last], stmt) });
+    } else if (words.length) items.push({ kind: 'cmd', cmd: mk(words, stmt) });
     words = [];
   };
 

@@ -199,7 +199,14 @@ class Lexer {
           push({ kind: 'proc', body: this.readParenBody(this.i + 2) });
           continue;
         }
-        if (!fish && c === '(' && (lit || parts.length) && this.globQualifier(lit)) {
+        // Arrays: `roots=( a b )`, `local -a dirs=(…)`: the whole list is the value.
+        if (!fish && c === '(' && parts.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*\+?=$/.test(lit)) {
+          const end = this.readParenBodyEnd(this.i + 1);
+          addLit(s.slice(this.i, end), true);
+          this.i = end;
+          continue;
+        }
+        if (!fish && c === '(' && (lit || parts.length) && this.globQualifier()) {
           const close = s.indexOf(')', this.i);
           addLit(s.slice(this.i, close + 1), false);
           this.i = close + 1;
@@ -264,17 +271,17 @@ class Lexer {
       }
       addLit(c, false);
       this.i++;
-      assignmentTilde = !fish && c === '=' && parts.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$/.test(lit);
+      // `VAR=~/x cmd` expands the tilde in sh and in fish alike.
+      assignmentTilde = c === '=' && parts.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$/.test(lit);
     }
     flush();
     return { type: 'word', raw: s.slice(start, this.i), parts, start, end: this.i };
   }
 
-  /** zsh glob qualifiers such as `*.zsh(N)` or `(.)`: short, no blanks, after a glob. */
-  private globQualifier(lit: string): boolean {
-    if (!/[*?\]]/.test(lit)) return false;
+  /** zsh glob qualifiers glued to a word, such as `*.zsh(N)` or `{a,b}(Nn-)`: short, no blanks; `()` is a function header. */
+  private globQualifier(): boolean {
     const close = this.s.indexOf(')', this.i);
-    return close > this.i && close - this.i < 24 && !/[\s()]/.test(this.s.slice(this.i + 1, close));
+    return close > this.i + 1 && close - this.i < 24 && /^[A-Za-z0-9:.,+*^~#%=\[\]\/@!-]+$/.test(this.s.slice(this.i + 1, close));
   }
 
   private readSingle(): string {

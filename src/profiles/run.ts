@@ -125,10 +125,14 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
 
   const home = profile.home;
   mkdirSync(home, { recursive: true, mode: 0o700 });
+  // Hooks: read the rules once; the agent's own hook config calls back only for events that have rules.
+  const hooks = await import('../hooks/launcher.js');
+  const runHooks = hooks.prepareRunHooks(profile.name, agent.id, env);
   const ctx: AgentContext = {
     profile: profile.name, home, realHome: realHome(env), provider, wire: plan.wire ?? agent.wires[0],
     baseUrl: baseUrl ?? '', apiKey: agentKey, model: plan.model,
     region: profile.manifest['provider-config']?.region, project: profile.manifest['provider-config']?.project,
+    hookCommand: runHooks.hookCommand, hookEvents: runHooks.hookEvents,
   };
   agent.prepareHome(ctx);
   linkShared(realHome(env), home, [...(profile.manifest.home?.share ?? DEFAULT_SHARE), ...(agent.homeShare?.(ctx) ?? [])]);
@@ -146,13 +150,18 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
   };
   for (const name of agent.unsetEnv?.(ctx) ?? []) delete childEnv[name];
 
+  const runInfo = { profile: profile.name, agent: agent.id, provider: provider.id, cwd, command: plan.command, startedAt: Date.now() };
+  hooks.fireStart(runHooks, runInfo, env);
+  let status: number | null = null;
   try {
-    return await spawnInherited(plan.command, childEnv, cwd);
+    status = await spawnInherited(plan.command, childEnv, cwd);
+    return status;
   } finally {
     await meter?.close();
-    recorder?.close();
+    await recorder?.close();
     // OpenCode logs carry only its own message ids, so with the meter on an import would count twice.
     if (plan.runsAgent && !(plan.meter && agent.id === 'opencode')) await importAfterRun(profile.name, agent, provider.id, home);
+    await hooks.afterRun(runHooks, runInfo, status, env);
   }
 }
 
@@ -172,7 +181,8 @@ class Recorder {
         cacheWrite1hTokens: u.cacheWrite1hTokens, cacheReadTokens: u.cacheReadTokens, reasoningTokens: u.reasoningTokens,
         costUsd: costOf(u.model, u, loadConfig(this.env).prices), source: 'meter', messageId: u.messageId,
       };
-      this.ledger.insert(rec);
+      // A new row may push the profile's spend over a cost-threshold hook's limit.
+      if (this.ledger.insert(rec)) (await import('../hooks/cost.js')).checkCostThresholds(this.ledger, this.profile, this.env, new Date(rec.ts));
     }).catch((err) => {
       process.stderr.write(`ringlet: could not record usage: ${(err as Error).message}\n`);
     });

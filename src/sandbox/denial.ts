@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { isWritableUnder, policyFromEnv, type PolicySummary } from './policy.js';
+import { isWritableUnder, networkMode, policyFromEnv, type PolicyLike, type PolicySummary } from './policy.js';
 
 /**
  * Sandbox denials as the agent saw them, read from its post-tool hook payload (Claude Code: PostToolUse with
@@ -65,7 +65,7 @@ export function classifySandboxDenial(
   toolName: string,
   toolInput: unknown,
   toolResponse: unknown,
-  policy: Pick<PolicySummary, 'writable' | 'readOnly' | 'hidden' | 'network'> & { cwd?: string },
+  policy: PolicyLike,
   cwd?: string,
 ): SandboxDenial[] {
   const base = cwd ?? policy.cwd ?? policy.writable[0] ?? '/';
@@ -89,7 +89,7 @@ export function classifySandboxDenial(
       }
       continue;
     }
-    const netErr = policy.network !== 'on' ? NET_ERRORS.find(([re]) => re.test(line)) : undefined;
+    const netErr = networkMode(policy) !== 'on' ? NET_ERRORS.find(([re]) => re.test(line)) : undefined;
     if (netErr && !found.has(`net:${netErr[1]}`)) found.set(`net:${netErr[1]}`, { kind: 'network', error: netErr[1], tool: toolName, excerpt: excerpt(line) });
   }
   return [...found.values()];

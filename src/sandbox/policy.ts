@@ -315,8 +315,13 @@ export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): PolicySumma
   }
 }
 
+/** Either a full policy or the summary passed into the sandbox. */
+export type PolicyLike = Pick<PolicySummary, 'writable' | 'readOnly'> & { hidden: (string | HiddenPath)[]; network: NetworkPolicy | NetworkPolicy['mode']; cwd?: string };
+
+export const networkMode = (p: Pick<PolicyLike, 'network'>): NetworkPolicy['mode'] => (typeof p.network === 'string' ? p.network : p.network.mode);
+
 /** Whether `path` may be written under the policy: inside a writable root and not under a more specific read-only or hidden path. */
-export function isWritableUnder(p: Pick<PolicySummary, 'writable' | 'readOnly' | 'hidden'>, path: string): boolean {
+export function isWritableUnder(p: PolicyLike, path: string): boolean {
   let best = -1;
   let verdict = false;
   const consider = (root: string, ok: boolean) => {
@@ -327,7 +332,7 @@ export function isWritableUnder(p: Pick<PolicySummary, 'writable' | 'readOnly' |
   };
   for (const w of p.writable) consider(w, true);
   for (const r of p.readOnly) consider(r, false);
-  for (const h of p.hidden) consider(h, false);
+  for (const h of p.hidden) consider(typeof h === 'string' ? h : h.path, false);
   if (isUnder(path, '/tmp') && best < '/tmp'.length) return true; // the private /tmp
   return verdict;
 }

@@ -255,8 +255,9 @@ function writeStamp(shell: ShellName, body: string, newestNs: bigint, env: NodeJ
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 20);
   const file = join(dir, `${shell}-${hash}`);
   writeFileSync(file, '');
-  // utimes takes float seconds (~0.24 µs resolution now): 1 µs of margin keeps the stamp strictly newer.
-  const secs = Number(newestNs / 1000n) / 1e6 + 1e-6;
+  // utimes takes float seconds (~0.24 µs resolution now) and libuv truncates them to whole microseconds:
+  // 2 µs of margin keeps the stamp strictly newer than the newest input after both losses.
+  const secs = Number(newestNs / 1000n + 2n) / 1e6;
   utimesSync(file, secs, secs);
   pruneStamps(dir, file);
   return file;

@@ -184,5 +184,6 @@ show'
         assert_eq "$status" 0
         assert_eq "$output" "p="
         assert_contains "$stderr" "invalid TOML"
+        assert_eq "$(grep -c 'invalid TOML' <<<"$stderr")" 1
     done
 }

@@ -20,13 +20,21 @@ export class ProfilesRunCommand extends Command {
       ['Pass arguments to the agent', 'ringlet profiles run work -- claude -p "fix the bug"'],
       ['Run another command in the profile', 'ringlet profiles run work -- claude-squad'],
       ['Which profile, and what would run?', 'ringlet profiles run --explain'],
+      ['Start it in the background, attach later', 'ringlet profiles run work --detach'],
+      ['Run the dev box\'s profile "work" there, attached here', 'ringlet profiles run work --remote dev-box'],
     ],
   });
 
   name = Option.String({ name: 'name', required: false });
   explain = Option.Boolean('--explain', false, { description: 'Say which profile is picked and what would run; run nothing' });
+  detach = Option.Boolean('--detach', false, { description: 'Start it as a session in the daemon and print its id (attach later with `ringlet attach ID`)' });
+  remote = Option.String('--remote', { description: 'Run it as a session on a remote daemon (a name from `ringlet remotes list`, a URL, or local) and attach' });
 
   async execute(): Promise<number> {
+    if ((this.detach || this.remote) && !this.explain) {
+      const { runInDaemon } = await import('../daemon/run-session.js');
+      return runInDaemon({ name: this.name, args: passthroughArgs(), detach: this.detach, remote: this.remote, stdout: this.context.stdout, stderr: this.context.stderr });
+    }
     const { resolveProfileName } = await import('../../profiles/store.js');
     const { readProfile } = await import('../../profiles/manifest.js');
     const { planRun, explainPlan, executeRun } = await import('../../profiles/run.js');

@@ -54,15 +54,16 @@ export function runShell(command: string, opts: { stdin: string; env: NodeJS.Pro
       resolve(r);
     };
     child.on('error', (err) => finish({ code: null, stdout, stderr, timedOut, error: err.message }));
+    // The pipes may close before or after 'exit'; a background grandchild may hold them open for ever.
+    let open = 2;
+    let exited: (() => void) | undefined;
+    const closed = () => { if (--open === 0) exited?.(); };
+    child.stdout!.once('close', closed);
+    child.stderr!.once('close', closed);
     child.on('exit', (code, signal) => {
-      // Give the pipes a moment to deliver what the shell wrote just before exiting.
-      const settle = () => finish({ code: signal ? null : code, stdout, stderr, timedOut });
-      let pending = 2;
-      const one = () => { if (--pending === 0) settle(); };
-      child.stdout!.once('close', one);
-      child.stderr!.once('close', one);
-      setTimeout(settle, 50).unref();
-      if (timedOut) settle();
+      exited = () => finish({ code: signal ? null : code, stdout, stderr, timedOut });
+      if (open === 0 || timedOut) exited();
+      else setTimeout(exited, 50).unref();
     });
   });
 }

@@ -3,6 +3,7 @@ import { accessSync, constants } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { Dialect, Word } from '../tokenizer.js';
 import { expand, literal } from '../words.js';
+import { tokenize } from '../tokenizer.js';
 import { expandBraces, glob, hasGlob, readTextFile, withinHome } from '../files.js';
 import { LIMITS, type Session, type SourceFile } from '../session.js';
 import type { Scope } from '../scope.js';
@@ -40,7 +41,8 @@ export function loadFile(session: Session, path: string, opts: ReadOpts): Source
   }
   const r = readTextFile(path);
   if (!r.ok) {
-    if (r.reason !== 'missing' || opts.sourced) session.skip(path, r.reason);
+    // A missing file is normal (`[ -f x ] && source x`); anything else is worth reporting.
+    if (r.reason !== 'missing') session.skip(path, r.reason);
     return undefined;
   }
   const tf = r.file;
@@ -68,35 +70,67 @@ function writable(real: string): boolean {
   }
 }
 
+/** Loop variables and the values they take (already expanded and globbed). */
+export type Loops = Map<string, string[]>;
+
+const MAX_COMBOS = 256;
+
 /**
- * Paths a `source WORD` reads: the word expanded (variables, `~`, the file's own directory), brace
- * alternatives and globs, or each value of the loop variable it names.
+ * Every value a word can take: variables expanded (loop variables once per value, arrays per element),
+ * `~`, brace alternatives and globs. `unresolved` when part of it is not known statically.
  */
-export function sourcePaths(word: Word, scope: Scope, file: string, home: string, loops: Map<string, Word[]>): { paths: string[]; unresolved?: string } {
-  const lookup = scope.lookup(file);
-  const vars = word.parts.filter((p) => p.kind === 'var');
-  let words: Word[] = [word];
-  if (vars.length === 1 && vars[0].kind === 'var' && loops.has(vars[0].name) && word.parts.length <= 2) {
-    const loopName = vars[0].name;
-    const items = loops.get(loopName)!;
-    // "$f" or $f alone, or "$f/init.zsh": substitute each item.
-    const out: string[] = [];
-    for (const item of items) {
-      const base = expand(item, lookup) ?? literal(item);
-      if (base === undefined) continue;
-      const rest = word.parts.filter((p) => p.kind !== 'var').map((p) => (p.kind === 'lit' ? p.text : '')).join('');
-      for (const pat of expandBraces(base + rest)) out.push(...globOrSelf(absolute(pat, home)));
+export function expandAll(word: Word, scope: Scope, file: string, loops: Loops): { values: string[]; unresolved: boolean } {
+  const base = scope.lookup(file);
+  const refs = [...new Set(word.parts.flatMap((p) => (p.kind === 'var' && loops.has(p.name) ? [p.name] : [])))];
+  let combos: Map<string, string>[] = [new Map()];
+  for (const r of refs) {
+    const next: Map<string, string>[] = [];
+    for (const c of combos) for (const v of loops.get(r)!) if (next.length < MAX_COMBOS) next.push(new Map(c).set(r, v));
+    combos = next;
+  }
+  const values: string[] = [];
+  let unresolved = false;
+  for (const c of combos) {
+    const s = expand(word, (n) => (c.has(n) ? c.get(n) : base(n)));
+    if (s === undefined) {
+      unresolved = true;
+      continue;
     }
-    return { paths: out };
+    for (const raw of expandBraces(s)) {
+      // zsh glob qualifiers: `*.zsh(N)`, `exports(Nn-)`.
+      const pat = raw.replace(/\([A-Za-z0-9:.,+*^~#%=[\]/@!-]+\)$/, '');
+      values.push(...(hasGlob(pat) && isAbsolute(pat) ? glob(pat) : [pat]));
+    }
   }
-  const paths: string[] = [];
+  return { values, unresolved };
+}
+
+/** `for x in $arr` / `"${arr[@]}"` where arr=(a b c): the element words; otherwise the word itself. */
+export function arrayElements(word: Word, scope: Scope): Word[] {
+  const v = word.parts.length === 1 ? word.parts[0] : undefined;
+  if (!v || v.kind !== 'var') return [word];
+  const def = scope.get(v.name);
+  const raw = def?.word ? literal(def.word) : undefined;
+  if (!raw || !raw.startsWith('(') || !raw.endsWith(')')) return [word];
+  return tokenize(raw.slice(1, -1), { depth: 1 }).tokens.filter((t): t is Word => t.type === 'word');
+}
+
+/** The values a `for` loop variable takes. */
+export function loopValues(words: Word[], scope: Scope, file: string, home: string, loops: Loops): string[] {
+  const out: string[] = [];
   for (const w of words) {
-    const s = expand(w, lookup);
-    if (s === undefined) return { paths, unresolved: w.raw };
-    for (const pat of expandBraces(s)) paths.push(...globOrSelf(absolute(pat, home)));
+    for (const el of arrayElements(w, scope)) {
+      for (const v of expandAll(el, scope, file, loops).values) if (out.length < MAX_COMBOS) out.push(v.startsWith('~/') ? join(home, v.slice(2)) : v);
+    }
   }
-  words = [];
-  return { paths };
+  return out;
+}
+
+/** Paths a `source WORD` reads (relative ones from HOME, where login shells start). */
+export function sourcePaths(word: Word, scope: Scope, file: string, home: string, loops: Loops): { paths: string[]; unresolved?: string } {
+  const { values, unresolved } = expandAll(word, scope, file, loops);
+  const paths = values.map((p) => absolute(p, home)).flatMap((p) => globOrSelf(p));
+  return unresolved && !paths.length ? { paths, unresolved: word.raw } : { paths };
 }
 
 function globOrSelf(p: string): string[] {

@@ -11,13 +11,13 @@ import { aliasText, litWord, literal, splitAssignment } from '../words.js';
 import { readTextFile } from '../files.js';
 import type { Scope } from '../scope.js';
 import { LIMITS, spanConflict, statementSpan, type Session, type SourceFile } from '../session.js';
-import { loadFile, sourcePaths } from './common.js';
+import { loadFile, loopValues, sourcePaths, type Loops } from './common.js';
 import { splitAliasWord, type VarSite } from './rc.js';
 
 interface Flags {
   cond: boolean;
   nested: boolean;
-  loops: Map<string, Word[]>;
+  loops: Loops;
 }
 
 export interface FishScanOpts {
@@ -91,7 +91,7 @@ export class FishWalker {
       if (node.type === 'cmd') this.command(node.cmd.words, node.cmd.start, node.cmd.end, node.cmd.stmt, f);
       else if (node.type === 'func') this.func(node, f);
       else {
-        const loops = node.kind === 'for' && node.loopVar ? new Map(f.loops).set(node.loopVar, node.loopWords ?? []) : f.loops;
+        const loops = node.kind === 'for' && node.loopVar ? new Map(f.loops).set(node.loopVar, loopValues(node.loopWords ?? [], this.opts.scope, this.sf.path, this.session.home, f.loops)) : f.loops;
         const cond = f.cond || node.kind === 'if' || node.kind === 'switch' || node.kind === 'while';
         this.nodes(node.body, { cond, nested: true, loops });
       }

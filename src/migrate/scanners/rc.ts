@@ -11,14 +11,14 @@ import { glob, isDir } from '../files.js';
 import type { Scope } from '../scope.js';
 import { LIMITS, spanConflict, statementSpan, type Session, type SourceFile } from '../session.js';
 import type { ShellKind } from '../types.js';
-import { isOhMyZsh, loadFile, sourcePaths } from './common.js';
+import { isOhMyZsh, loadFile, loopValues, sourcePaths, type Loops } from './common.js';
 
 export type PosixMode = 'rc' | 'envrc';
 
 interface Flags {
   cond: boolean;
   nested: boolean;
-  loops: Map<string, Word[]>;
+  loops: Loops;
 }
 
 export interface PosixScanOpts {
@@ -46,13 +46,14 @@ export class PosixWalker {
     this.nodes(this.sf.script.nodes, { cond: false, nested: false, loops: new Map() });
   }
 
-  private nodes(list: Node[], f: Flags): void {
+  /** Walk nodes of this walker's file (also used to run a function body called at start-up). */
+  nodes(list: Node[], f: Flags): void {
     for (const node of list) {
       if (node.type === 'cmd') this.command(node.cmd.words, node.cmd.start, node.cmd.end, node.cmd.stmt, f);
       else if (node.type === 'func') this.func(node, f);
       else if (node.kind === 'subshell') continue; // nothing set in ( … ) survives it
       else {
-        const loops = node.kind === 'for' && node.loopVar ? new Map(f.loops).set(node.loopVar, node.loopWords ?? []) : f.loops;
+        const loops = node.kind === 'for' && node.loopVar ? new Map(f.loops).set(node.loopVar, loopValues(node.loopWords ?? [], this.opts.scope, this.sf.path, this.session.home, f.loops)) : f.loops;
         const cond = f.cond || node.kind === 'if' || node.kind === 'case' || node.kind === 'while';
         this.nodes(node.body, { cond, nested: true, loops });
       }
@@ -129,6 +130,16 @@ export class PosixWalker {
         return;
     }
     if (this.opts.mode === 'envrc') this.direnv(prog, rest, start, f);
+    this.callFunction(prog, f);
+  }
+
+  /** A function defined earlier and called at start-up (`_init() { … source … }; _init`): read its body as if inline. */
+  private callFunction(name: string, f: Flags): void {
+    if (this.session.inlined.has(name) || this.opts.depth >= LIMITS.maxSourceDepth) return;
+    const def = [...this.session.defs].reverse().find((d) => d.kind === 'function' && d.dialect === 'posix' && d.name === name);
+    if (!def) return;
+    this.session.inlined.add(name);
+    new PosixWalker(this.session, def.file, { ...this.opts, depth: this.opts.depth + 1 }).nodes(def.body, { ...f, nested: true });
   }
 
   /** direnv's stdlib: dotenv files and other .envrc files feed the same environment. */
