@@ -39,6 +39,9 @@ await build({
   logLevel: 'warning',
 });
 
+// The dashboard (src/web): minified browser bundles with hashed names in dist/web, served by the daemon.
+await import('./src/web/build.mjs').then((m) => m.buildWeb(root));
+
 // Completions are generated from the command tree after the bundle exists.
 const gen = await import('./dist/ringlet.mjs').then((m) => m.generateCompletions).catch(() => undefined);
 if (gen) await gen(root);

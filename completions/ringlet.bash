@@ -13,7 +13,7 @@ _ringlet_static() {
 }
 _ringlet_children() {
     case $1 in
-    '') _ringlet_r='agents alias allow attach audit completions daemon deny hooks import init keychain migrate profiles providers remotes revoke sandbox sessions shell usage' ;;
+    '') _ringlet_r='agents alias allow attach audit completions daemon dashboard deny hooks import init keychain migrate profiles providers remotes revoke sandbox sessions shell usage' ;;
     'agents') _ringlet_r='list ls' ;;
     'alias') _ringlet_r='add list rm' ;;
     'audit') _ringlet_r='query tail verify' ;;
@@ -49,6 +49,7 @@ _ringlet_options() {
     'daemon start') _ringlet_r='--help -h' ;;
     'daemon status') _ringlet_r='--json --help -h' ;;
     'daemon stop') _ringlet_r='--force --help -h' ;;
+    'dashboard') _ringlet_r='--open --help -h' ;;
     'deny') _ringlet_r='--help -h' ;;
     'hooks add') _ringlet_r='--all-profiles --on --shell --webhook --webhook-template --script --matcher --timeout --period --limit --of --name --help -h' ;;
     'hooks list') _ringlet_r='--json --all-profiles --help -h' ;;
@@ -207,19 +208,30 @@ _ringlet_words() {
     done
 }
 
-# Lists names from a glob or a cache file; names are checked against the profile-name pattern.
+# Appends names from a glob or a cache file to _ringlet_r, each checked against the profile-name pattern
+# (a name with a space or a `$` in it is not a profile, and would split or expand).
 _ringlet_names() {
-    local f n fg=
+    local f n fg='' re='^[A-Za-z0-9][A-Za-z0-9._-]*$'
     if shopt -q failglob; then fg=1; shopt -u failglob; fi
     case $1 in
-    dir) for f in "$2"/*/ringlet.toml; do n=${f%/ringlet.toml}; n=${n##*/}; [[ -e $f ]] && _ringlet_r+=" $n"; done ;;
-    toml) for f in "$2"/*.toml; do n=${f##*/}; n=${n%.toml}; [[ -e $f ]] && _ringlet_r+=" $n"; done ;;
-    lines) if [[ -r $2 ]]; then while IFS= read -r n || [[ -n $n ]]; do _ringlet_r+=" $n"; done <"$2"; fi ;;
+    dir)
+        for f in "$2"/*/ringlet.toml; do
+            n=${f%/ringlet.toml}; n=${n##*/}
+            if [[ -e $f && $n =~ $re ]]; then _ringlet_r+=" $n"; fi
+        done ;;
+    toml)
+        for f in "$2"/*.toml; do
+            n=${f##*/}; n=${n%.toml}
+            if [[ -e $f && $n =~ $re ]]; then _ringlet_r+=" $n"; fi
+        done ;;
+    lines)
+        if [[ -r $2 ]]; then
+            while IFS= read -r n || [[ -n $n ]]; do
+                if [[ $n =~ $re ]]; then _ringlet_r+=" $n"; fi
+            done <"$2"
+        fi ;;
     esac
     if [[ -n $fg ]]; then shopt -s failglob; fi
-    local keep=
-    for n in $_ringlet_r; do if [[ $n =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]]; then keep+=" $n"; fi; done
-    _ringlet_r=$keep
 }
 
 _ringlet_values() {

@@ -6,16 +6,17 @@
 
 #@TABLES@
 
+# No `emulate -L zsh` in completion functions: it would undo the options compsys sets (_comp_options),
+# and _describe stops working.
 _ringlet_values() {
-    emulate -L zsh
-    setopt extendedglob
+    setopt localoptions extendedglob nullglob
     local home=${RINGLET_HOME:-$HOME/.ringlet} cfg
     local -a names
     if [[ ${XDG_CONFIG_HOME-} == /* ]]; then cfg=$XDG_CONFIG_HOME/ringlet; else cfg=$HOME/.config/ringlet; fi
     case $1 in
     (profile) names=($home/profiles/*/ringlet.toml(N:h:t)) ;;
-    (agent) _ringlet_static agent; names=($reply) ;;
-    (provider) _ringlet_static provider; names=($reply $cfg/providers/*.toml(N:t:r)) ;;
+    (agent) _ringlet_static agent; names=($_ringlet_cands) ;;
+    (provider) _ringlet_static provider; names=($_ringlet_cands $cfg/providers/*.toml(N:t:r)) ;;
     (key-alias) [[ -r $home/cache/key-aliases ]] && names=(${(f)"$(<$home/cache/key-aliases)"}) ;;
     (shell-alias) [[ -r $home/cache/shell-aliases ]] && names=(${(f)"$(<$home/cache/shell-aliases)"}) ;;
     (shell) names=(bash zsh fish) ;;
@@ -29,9 +30,8 @@ _ringlet_values() {
 
 # Walks the words before the cursor like the bash version; after "--" the rest is completed as a command line.
 _ringlet() {
-    emulate -L zsh
     local cpath= w REPLY= kind=
-    local -a reply
+    local -a _ringlet_cands
     integer i npos=0 dd=0 want=0 ret=1
     for (( i = 2; i < CURRENT; i++ )); do
         w=${words[i]}
@@ -41,7 +41,7 @@ _ringlet() {
         (-*) if _ringlet_valopt "$cpath" "$w"; then want=1; kind=$REPLY; fi ;;
         (*)
             _ringlet_children "$cpath"
-            if (( npos == 0 && ${reply[(I)${(b)w}:*]} )); then cpath=${cpath:+$cpath }$w; else (( npos++ )); fi ;;
+            if (( npos == 0 && ${_ringlet_cands[(I)${(b)w}:*]} )); then cpath=${cpath:+$cpath }$w; else (( npos++ )); fi ;;
         esac
     done
     if (( dd )); then
@@ -53,12 +53,12 @@ _ringlet() {
     if (( want )); then _ringlet_values $kind; return; fi
     if [[ ${words[CURRENT]} == -* ]]; then
         _ringlet_options "$cpath"
-        _describe -t options option reply && ret=0
+        _describe -t options option _ringlet_cands && ret=0
         return ret
     fi
     if (( npos == 0 )); then
         _ringlet_children "$cpath"
-        (( $#reply )) && _describe -t commands 'ringlet command' reply && ret=0
+        (( $#_ringlet_cands )) && _describe -t commands 'ringlet command' _ringlet_cands && ret=0
     fi
     _ringlet_arg "$cpath" $npos
     [[ -n $REPLY ]] && _ringlet_values $REPLY && ret=0

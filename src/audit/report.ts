@@ -40,3 +40,16 @@ function sendToLauncher(path: string, type: string, data: Record<string, unknown
     c.on('close', () => done(reply.startsWith('ok')));
   });
 }
+
+/**
+ * For the post-tool hook (PostToolUse / PostToolUseFailure): classify the payload against the sandbox policy
+ * of this run (RINGLET_SANDBOX_POLICY, set only inside a sandbox) and record each denial as `sandbox-deny`.
+ * Outside a sandbox it does nothing. Resolves to the denials found.
+ */
+export async function recordSandboxDenials(payload: Record<string, unknown>, opts: { env?: NodeJS.ProcessEnv; profile?: string } = {}) {
+  const env = opts.env ?? process.env;
+  const [{ classifyHookPayload }, { policyFromEnv }] = await Promise.all([import('../sandbox/denial.js'), import('../sandbox/policy.js')]);
+  const denials = classifyHookPayload(payload, policyFromEnv(env));
+  for (const d of denials) await recordAudit('sandbox-deny', { ...d }, { ...opts, env });
+  return denials;
+}

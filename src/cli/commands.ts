@@ -14,6 +14,7 @@ const GROUPS: { words: string[]; load: () => Promise<CommandClass[]> }[] = [
   { words: ['sandbox', 'audit'], load: () => import('./sandbox-commands.js').then((m) => m.commands) },
   { words: ['migrate'], load: () => import('./migrate-commands.js').then((m) => m.commands) },
   { words: ['daemon', 'sessions', 'attach', 'remotes'], load: () => import('./daemon-commands.js').then((m) => m.commands) },
+  { words: ['dashboard'], load: () => import('./dashboard-commands.js').then((m) => m.commands) },
 ];
 
 /** The commands needed to parse `argv` (all of them when argv is absent or its first word is unknown). */

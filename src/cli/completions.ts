@@ -23,8 +23,9 @@ export class CompletionsCommand extends Command {
   shell = Option.String({ name: 'shell', validator: t.isEnum(SHELLS) });
 
   async execute(): Promise<number> {
-    const [{ commandSpecs, renderCompletions }, { loadCommands }] = await Promise.all([import('../shell/completions-gen.js'), import('./commands.js')]);
-    this.context.stdout.write(renderCompletions(this.shell as ShellName, commandSpecs(this.cli.definitions(), await loadCommands())));
+    // This process loaded only the shell commands; completions need the whole tree.
+    const { currentSpecs, renderCompletions } = await import('../shell/completions-gen.js');
+    this.context.stdout.write(renderCompletions(this.shell as ShellName, await currentSpecs()));
     return 0;
   }
 }

@@ -89,8 +89,11 @@ export class DaemonClient {
     return this.request('GET', `/api/sessions/${encodeURIComponent(id)}`);
   }
 
-  /** Opens the terminal WebSocket (token in the Authorization header, never in the URL). */
-  async connect(id: string, size?: { cols: number; rows: number }): Promise<import('ws').WebSocket> {
+  /**
+   * Opens the terminal WebSocket (token in the Authorization header, never in the URL). `onMessage` is
+   * attached before the upgrade completes: frames that arrive with the 101 response are not lost.
+   */
+  async connect(id: string, size: { cols: number; rows: number } | undefined, onMessage: (data: Buffer, isBinary: boolean) => void): Promise<import('ws').WebSocket> {
     const { WebSocket } = await import('ws');
     const u = new URL(`/api/sessions/${encodeURIComponent(id)}/ws`, this.endpoint.url);
     u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -99,6 +102,7 @@ export class DaemonClient {
       u.searchParams.set('rows', String(size.rows));
     }
     const ws = new WebSocket(u, { headers: { authorization: `Bearer ${this.endpoint.token}` }, ca: this.endpoint.ca, perMessageDeflate: false });
+    ws.on('message', (data, isBinary) => onMessage(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer), isBinary));
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(ws));
       ws.once('unexpected-response', (_req, res) => {

@@ -1,5 +1,6 @@
 import { Router } from './router.js';
 import { registerCoreRoutes, type DaemonContext } from './api.js';
+import { registerDashboardRoutes } from '../web/server/routes.js';
 
 /**
  * Every route the daemon serves. Areas add theirs here with one `registerXRoutes(router, ctx)` line (the
@@ -8,5 +9,6 @@ import { registerCoreRoutes, type DaemonContext } from './api.js';
 export function buildRouter(ctx: DaemonContext): Router {
   const router = new Router();
   registerCoreRoutes(router, ctx);
+  registerDashboardRoutes(router, ctx);
   return router;
 }

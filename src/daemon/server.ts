@@ -13,6 +13,7 @@ import { ensureToken, TokenFile } from './token.js';
 import { allowedHosts, bearerAuth, Guard, STATE_CHANGING } from './guard.js';
 import { HttpError, Reply, type Method, type Router } from './router.js';
 import { buildRouter } from './routes.js';
+import { dashboardAuthMethod } from '../web/server/routes.js';
 import { SessionManager } from './sessions.js';
 import type { DaemonContext } from './api.js';
 import { probe } from './probe.js';
@@ -72,7 +73,14 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     warn(`warning: listening on ${where}, beyond this machine, over plain HTTP: the token and every keystroke cross the network unencrypted. Use --tls-cert/--tls-key, or keep the daemon on 127.0.0.1 and reach it through an SSH tunnel.`);
   }
 
+  // Load now everything handlers import lazily: an upgrade that replaces dist/ under a running daemon must
+  // not leave it importing chunks that no longer exist. (Sessions run the new bin/ringlet anyway.)
+  await Promise.all([
+    import('../profiles/run.js'), import('../profiles/store.js'), import('../profiles/summary.js'),
+    import('../ledger/ledger.js'), import('../audit/store.js'),
+  ]);
   const sessions = new SessionManager(env);
+  sessions.preload();
   const idleMinutes = opts.stayAlive ? null : cfg['idle-minutes'] ?? DEFAULT_IDLE_MINUTES;
   const tracked = new Set<WebSocket>();
   let lastActivity = Date.now();
@@ -99,7 +107,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
   };
 
   const router = buildRouter(ctx);
-  const guard = new Guard(allowedHosts(address, cfg['allow-hosts'] ?? []), [bearerAuth(token)]);
+  // The dashboard's session cookie is the second way in (src/web/server/auth.ts).
+  const guard = new Guard(allowedHosts(address, cfg['allow-hosts'] ?? []), [bearerAuth(token), dashboardAuthMethod(ctx)]);
 
   const denied = (req: IncomingMessage, status: number, why: string) => {
     // Method and path only: never headers (the token) or the query string.
@@ -137,7 +146,6 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    lastActivity = Date.now();
     const method = (req.method ?? 'GET').toUpperCase();
     let url: URL;
     try {
@@ -145,6 +153,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     } catch {
       return sendJson(res, 400, { error: 'bad request' });
     }
+    // A liveness probe does not keep an idle daemon alive; anything else does.
+    if (url.pathname !== '/healthz') lastActivity = Date.now();
     const verdict = admit(req, method as Method, url.pathname);
     if ('error' in verdict) {
       if (verdict.status !== 404) denied(req, verdict.status, verdict.error);

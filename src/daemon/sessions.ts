@@ -71,6 +71,11 @@ export class SessionManager {
     if (changed) this.saveNow();
   }
 
+  /** Load node-pty now rather than on the first session. */
+  preload(): void {
+    this.pty ??= createRequire(import.meta.url)('node-pty') as NodePty;
+  }
+
   /** Persisted records, as an offline reader (no daemon running) would show them. */
   static readOffline(env: NodeJS.ProcessEnv): SessionRecord[] {
     const file = daemonFiles.sessions(env);

@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { UserError, EXIT } from '../errors.js';
@@ -33,22 +33,30 @@ export function readToken(env: NodeJS.ProcessEnv = process.env): string | undefi
   return token;
 }
 
-/** Reads the token, creating it (O_EXCL, 0600) on first use; two racing creators end with one token. */
+/**
+ * Reads the token, creating it (0600) on first use. The file appears whole or not at all (written aside,
+ * then hard-linked into place, which fails if it exists), so racing creators agree on one token and none
+ * ever reads a half-written file.
+ */
 export function ensureToken(env: NodeJS.ProcessEnv = process.env): string {
   const existing = readToken(env);
   if (existing) return existing;
   const file = paths.httpToken(env);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o600);
   try {
-    const fd = openSync(file, 'wx', 0o600);
-    try {
-      fchmodSync(fd, 0o600);
-      writeSync(fd, newToken() + '\n');
-    } finally {
-      closeSync(fd);
-    }
+    fchmodSync(fd, 0o600);
+    writeSync(fd, newToken() + '\n');
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(tmp, file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    unlinkSync(tmp);
   }
   return readToken(env)!;
 }

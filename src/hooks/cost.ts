@@ -1,11 +1,13 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { paths } from '../config/paths.js';
 import { loadConfig } from '../config/config.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { loadRules, profilesWithHooks, rulesFor } from './store.js';
 import { emit, logHookFailure } from './engine.js';
 import { thresholdUsd, type HookPayload, type HookRule } from './types.js';
+import { dueRollupDay, rollupMaybeDue, rollupStampFile } from './rollup-stamp.js';
+
+export { dueRollupDay } from './rollup-stamp.js';
 
 /**
  * cost-threshold and daily-rollup: events from the ledger and the clock. "Fired once" is a row in
@@ -38,8 +40,16 @@ function spend(ledger: Ledger, env: NodeJS.ProcessEnv, profile: string | undefin
  * reached its limit, once per rule, limit and period. Returns the rules that fired (for tests and the daemon).
  */
 export function checkCostThresholds(ledger: Ledger, profile: string, env: NodeJS.ProcessEnv = process.env, at = new Date(), rules?: HookRule[]): HookRule[] {
-  const candidates = (rules ?? rulesFor(profile, env)).filter((r) => r.on === 'cost-threshold');
   const fired: HookRule[] = [];
+  try {
+    checkEach(ledger, profile, env, at, (rules ?? rulesFor(profile, env)).filter((r) => r.on === 'cost-threshold'), fired);
+  } catch (err) {
+    logHookFailure(env, `cost-threshold: ${(err as Error).message}`);
+  }
+  return fired;
+}
+
+function checkEach(ledger: Ledger, profile: string, env: NodeJS.ProcessEnv, at: Date, candidates: HookRule[], fired: HookRule[]): void {
   for (const rule of candidates) {
     const period = rule.period ?? 'day';
     const p = periodOf(period, at);
@@ -54,16 +64,6 @@ export function checkCostThresholds(ledger: Ledger, profile: string, env: NodeJS
     };
     emit([rule], payload, env);
   }
-  return fired;
-}
-
-/** The day a rollup is due for: yesterday, from 00:05 UTC on (a little slack for responses finishing at midnight). */
-export function dueRollupDay(now: Date): string {
-  return new Date(now.getTime() - 5 * 60_000 - 86_400_000).toISOString().slice(0, 10);
-}
-
-function stampFile(env: NodeJS.ProcessEnv): string {
-  return join(paths.cacheDir(env), 'daily-rollup');
 }
 
 /**
@@ -73,13 +73,9 @@ function stampFile(env: NodeJS.ProcessEnv): string {
  * rules fired. Never throws.
  */
 export async function runDailyRollupIfDue(env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<HookRule[]> {
+  if (!rollupMaybeDue(env, now)) return [];
   const due = dueRollupDay(now);
-  const stamp = stampFile(env);
-  try {
-    if (readFileSync(stamp, 'utf8').trim() >= due) return [];
-  } catch {
-    /* first time */
-  }
+  const stamp = rollupStampFile(env);
   const fired: HookRule[] = [];
   try {
     const scopes: Array<string | null> = [null, ...profilesWithHooks(env)];

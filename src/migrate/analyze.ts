@@ -258,7 +258,7 @@ export function analyzeBody(def: Definition, session: Session): Invocation {
       continue;
     }
     const r = resolveProgram(words, i, lookup);
-    for (const a of prefix) r.assigns.unshift(a);
+    r.assigns.unshift(...prefix);
     if (r.kind === 'lookup') continue;
     if (r.kind === 'agent') invocations.push({ r, words, line });
     else if (r.kind === 'other' && r.program) others.push({ program: r.program, line, words, r });
@@ -377,6 +377,8 @@ export interface Description {
   /** Other variables, for display (secrets masked). */
   display: Record<string, string>;
   profileWorthy: boolean;
+  /** Only a placeholder key makes it look like a setup. */
+  placeholderOnly: boolean;
   problems: Problem[];
 }
 
@@ -456,6 +458,12 @@ export function describe(agent: AgentId, env: Map<string, EnvEntry>, args: Word[
     if (!['0', 'false', 'no', 'off', ''].includes(v)) switchProvider = provider;
   }
   const provider = inferProvider(agent, { switchProvider, baseUrl, keyVar, key: key.source }, registry);
+  // The agent's own login (CLAUDE_CODE_OAUTH_TOKEN, FACTORY_API_KEY): ringlet stores no key for it, so the
+  // variable stays in the replacement line; a literal one cannot be written there.
+  if (provider === 'self' && keyVar && key.source.kind !== 'none') {
+    if (key.source.kind === 'literal') problems.push({ line: env.get(keyVar)!.line, reason: `${keyVar} holds a literal token for the agent's own login, which ringlet does not store` });
+    else consumed.delete(keyVar);
+  }
 
   const display: Record<string, string> = {};
   for (const [name, e] of env) {
@@ -473,7 +481,10 @@ export function describe(agent: AgentId, env: Map<string, EnvEntry>, args: Word[
     display[name] = redactText(entryValue(e) ?? expandLoose(e.word, e.scope.lookup(e.file)));
   }
   const profileWorthy = [...env.entries()].some(([k, e]) => isProfileVar(k) && present(e)) || !!runner;
-  return { provider, baseUrl, model, configDir, keySource: key.source, secret: key.secret, consumed, keyVar, display, profileWorthy, problems };
+  // A key that is only a placeholder is reported, but makes no profile on its own.
+  const realKey = !!keyVar && key.source.kind !== 'placeholder' && key.source.kind !== 'none';
+  const placeholderOnly = profileWorthy && !realKey && !runner && ![...env.entries()].some(([k, e]) => isProfileVar(k) && present(e) && !vars.keys.includes(k) && !(k in PROVIDER_KEY_VARS));
+  return { provider, baseUrl, model, configDir, keySource: key.source, secret: key.secret, consumed, keyVar, display, profileWorthy, placeholderOnly, problems };
 }
 
 function hostOf(url: string): string | undefined {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { UserError, EXIT } from '../errors.js';
 import { writeFileAtomic } from '../config/atomic.js';
 import { loadConfig, saveConfig, type RingletConfig } from '../config/config.js';
+import { tomlStringify, type TomlTable } from '../config/toml.js';
 import { paths } from '../config/paths.js';
 import { createProfile } from '../profiles/store.js';
 import { getSecret, setSecret } from '../credentials/store.js';
@@ -212,8 +213,10 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions = {}): Promise<Ap
     const before = existsSync(file) ? readFileSync(file) : null;
     const mode = before ? statSync(file).mode & 0o7777 : 0o644;
     const backup = before ? j.backup(before) : null;
+    // Written down before it is written, like every step (saveConfig writes exactly this text).
+    const next = Buffer.from(`${tomlStringify(cfg as TomlTable)}\n`);
+    j.add({ type: 'file', path: file, backup, existed: !!before, mode, before: before ? sha256(before) : null, after: sha256(next) });
     saveConfig(cfg, env);
-    j.add({ type: 'file', path: file, backup, existed: !!before, mode, before: before ? sha256(before) : null, after: sha256(readFileSync(file)) });
     log(`updated ${file}`);
   }
   for (const w of fileWork) {

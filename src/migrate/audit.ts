@@ -37,6 +37,8 @@ export interface AuditInternals {
   redact: Set<string>;
   /** .envrc directory per envrc finding. */
   envrcDirs: Map<string, string>;
+  /** Findings whose only key is a placeholder: reported, not migrated. */
+  placeholderOnly: Set<string>;
 }
 
 const internals = new WeakMap<AuditResult, AuditInternals>();
@@ -50,7 +52,7 @@ export function audit(opts: AuditOptions): AuditResult {
   const home = resolve(opts.home);
   const env = opts.env ?? process.env;
   const session = new Session(home);
-  const inner: AuditInternals = { secrets: new Map(), sites: new Map(), ownWorthy: new Map(), redact: new Set(), envrcDirs: new Map() };
+  const inner: AuditInternals = { secrets: new Map(), sites: new Map(), ownWorthy: new Map(), redact: new Set(), envrcDirs: new Map(), placeholderOnly: new Set() };
 
   // zsh: ZDOTDIR may be set in ~/.zshenv and moves the other files.
   const zsh = new Scope(undefined, home);
@@ -124,6 +126,7 @@ export function audit(opts: AuditOptions): AuditResult {
     };
     if (d.kind === 'wrapper' && d.file.script.errors.length) f.notes.push('parsed with errors; read line by line');
     findings.push(f);
+    if (desc.placeholderOnly) inner.placeholderOnly.add(id);
     if (desc.secret) inner.secrets.set(id, desc.secret);
     inner.ownWorthy.set(id, [...own.env.entries()].some(([k, e]) => isProfileVar(k) && e.word) || !!own.runner);
     inner.sites.set(id, {
@@ -232,6 +235,7 @@ function groupFindings(
     };
     if (kind === 'export' && group.some((d) => d.file.endsWith('fish_variables'))) f.notes.push('universal variable (set -U); erase it with `set -e -U NAME` once migrated');
     findings.push(f);
+    if (desc.placeholderOnly) inner.placeholderOnly.add(id);
     if (desc.secret) inner.secrets.set(id, desc.secret);
     inner.ownWorthy.set(id, true);
     const spans: DefinitionSite['spans'] = [];

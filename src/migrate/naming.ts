@@ -27,7 +27,7 @@ export function suggestName(kind: string, name: string | null, agent: string, pr
     }
   }
   n = sanitizeName(n);
-  if (!n || AGENT_WORDS.includes(n.toLowerCase())) {
+  if (!n || AGENT_WORDS.includes(n.toLowerCase()) || (n.length < 3 && n !== name)) {
     if (provider && !GENERIC_PROVIDERS.has(provider)) return provider;
     return sanitizeName(name ?? '') || agent;
   }

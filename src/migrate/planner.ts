@@ -143,9 +143,16 @@ export function planMigration(a: AuditResult, ctx: PlanContext, opts: PlanOption
   const taken = new Set<string>();
   const linked: Finding[] = [];
 
-  for (const f of a.findings) {
+  // Claude first, so `claude-work` is "work" and `codex-work` becomes "work-codex" rather than the reverse.
+  const order = ['claude', 'codex', 'gemini', 'grok', 'opencode', 'droid', 'aider'];
+  const findings = [...a.findings].sort((x, y) => order.indexOf(x.agent) - order.indexOf(y.agent));
+  for (const f of findings) {
     if (!f.translatable || !f.provider) {
       plan.skipped.push({ finding: f.id, reason: f.problems[0]?.reason ?? 'no provider could be inferred' });
+      continue;
+    }
+    if (inner.placeholderOnly.has(f.id)) {
+      plan.skipped.push({ finding: f.id, reason: 'its key is a placeholder; nothing to migrate' });
       continue;
     }
     if (f.via && !inner.ownWorthy.get(f.id)) {
@@ -175,15 +182,21 @@ export function planMigration(a: AuditResult, ctx: PlanContext, opts: PlanOption
         return { agent: f.agent, provider: providerId, ...(Object.keys(pc).length ? { 'provider-config': pc } : {}) };
       };
       // A name is usable if free, or an existing profile has exactly these settings (a re-run).
-      let name = f.profile;
       let exists = false;
-      for (let n = 2; ; n++) {
-        const ex = ctx.existing(name);
-        if (!taken.has(name) && (!ex || sameManifest(ex, manifestFor(name)))) {
+      const candidates = function* () {
+        yield f.profile;
+        yield `${f.profile}-${f.agent}`;
+        for (let n = 2; ; n++) yield `${f.profile}-${n}`;
+      };
+      let name = f.profile;
+      for (const c of candidates()) {
+        if (c === `${f.profile}-${f.agent}` && plan.profiles.every((p) => p.name !== f.profile || p.agent === f.agent)) continue;
+        const ex = ctx.existing(c);
+        if (!taken.has(c) && (!ex || sameManifest(ex, manifestFor(c)))) {
+          name = c;
           exists = !!ex;
           break;
         }
-        name = `${f.profile}-${n}`;
       }
       try {
         ctx.check(manifestFor(name));
@@ -270,7 +283,14 @@ function addRewrites(plan: Plan, f: Finding, p: PlannedProfile, site: Definition
     note = `the key comes from \`${p.key?.command ?? p.key?.ref}\`, which migrate did not run; the old definition stays`;
   }
   const replacement = replacementLines(f.kind, f.name, site, p.name);
-  site.spans.forEach((s, i) => {
+  // Neighbouring lines of one finding (export A, export B) share one block.
+  const spans: DefinitionSite['spans'] = [];
+  for (const s of [...site.spans].sort((x, y) => x.real.localeCompare(y.real) || x.startLine - y.startLine)) {
+    const last = spans[spans.length - 1];
+    if (last && last.real === s.real && s.startLine <= last.endLine + 1) last.endLine = Math.max(last.endLine, s.endLine);
+    else spans.push({ ...s });
+  }
+  spans.forEach((s, i) => {
     plan.rewrites.push({
       finding: f.id, profile: p.name, file: s.file, real: s.real, startLine: s.startLine, endLine: s.endLine, replacement: i === 0 ? replacement : [],
       nested: site.nested, dialect: site.dialect, enabled, ...(note ? { note } : {}),

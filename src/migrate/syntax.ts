@@ -27,6 +27,8 @@ export interface Script {
   /** Every command (flattened), for span checks. */
   cmds: Cmd[];
   errors: string[];
+  /** Offset where the file stops parsing as intended (first unterminated construct or unclosed block). */
+  errorAt?: number;
 }
 
 type Item =
@@ -45,7 +47,8 @@ export function parseScript(src: string, dialect: Dialect): Script {
   const p = new TreeParser(items, dialect);
   const nodes = p.parseList([]);
   const cmds = items.flatMap((it) => (it.kind === 'cmd' ? [it.cmd] : []));
-  return { dialect, nodes, cmds, errors: [...tk.errors, ...p.errors] };
+  const at = Math.min(tk.errorAt ?? Infinity, p.errorAt ?? Infinity);
+  return { dialect, nodes, cmds, errors: [...tk.errors, ...p.errors], ...(Number.isFinite(at) ? { errorAt: at } : {}) };
 }
 
 /** Split a token stream into simple commands, dropping redirections and case patterns. */
@@ -180,6 +183,11 @@ function mk(words: Word[], stmt: number): Cmd {
 class TreeParser {
   private pos = 0;
   errors: string[] = [];
+  errorAt: number | undefined;
+  private unclosed(at: number, what: string): void {
+    this.errors.push(what);
+    this.errorAt = Math.min(this.errorAt ?? Number.MAX_SAFE_INTEGER, at);
+  }
   constructor(private readonly items: Item[], private readonly dialect: Dialect) {}
 
   private w0(it: Item | undefined): string | undefined {
@@ -223,7 +231,7 @@ class TreeParser {
   }
 
   private block(kind: BlockKind, start: number, stmt: number, body: Node[], end: number | undefined, extra: Partial<Extract<Node, { type: 'block' }>> = {}): Node {
-    if (end === undefined) this.errors.push(`unclosed ${kind}`);
+    if (end === undefined) this.unclosed(start, `unclosed ${kind}`);
     return { type: 'block', kind, body, start, end: end ?? lastEnd(body, start), stmt, ...extra };
   }
 
@@ -346,7 +354,7 @@ class TreeParser {
       if (n) body = [n];
       end = n?.end;
     }
-    if (end === undefined) this.errors.push(`unclosed function ${name}`);
+    if (end === undefined) this.unclosed(header.start, `unclosed function ${name}`);
     return { type: 'func', name, header: header.words, body, start: header.start, end: end ?? lastEnd(body, header.end), stmt: header.stmt };
   }
 
@@ -358,7 +366,7 @@ class TreeParser {
         const name = literal(cmd.words[1]) ?? cmd.words[1]?.raw ?? '';
         const body = this.parseList(['end']);
         const end = this.consume('end');
-        if (end === undefined) this.errors.push(`unclosed function ${name}`);
+        if (end === undefined) this.unclosed(cmd.start, `unclosed function ${name}`);
         return { type: 'func', name, header: cmd.words, body, start: cmd.start, end: end ?? lastEnd(body, cmd.end), stmt: cmd.stmt };
       }
       case 'for': {

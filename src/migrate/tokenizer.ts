@@ -35,7 +35,13 @@ export interface TokenizeOptions {
   depth?: number;
 }
 
-export interface TokenizeResult { tokens: Token[]; end: number; errors: string[] }
+export interface TokenizeResult {
+  tokens: Token[];
+  end: number;
+  errors: string[];
+  /** Where the first construct that could not be read starts (an unterminated quote, …). */
+  errorAt?: number;
+}
 
 const MAX_DEPTH = 40;
 
@@ -58,6 +64,8 @@ class Lexer {
   private errors: string[] = [];
   private heredocs: PendingHeredoc[] = [];
   private i = 0;
+  private tokStart = 0;
+  private errorAt: number | undefined;
   private readonly n: number;
   private readonly ops: string[];
 
@@ -92,6 +100,7 @@ class Lexer {
         this.i = nl < 0 ? this.n : nl;
         continue;
       }
+      this.tokStart = this.i;
       const op = this.matchOp();
       if (op) {
         if (op === ')' && untilParen) {
@@ -117,13 +126,18 @@ class Lexer {
         expectHeredocDelim = undefined;
       }
     }
-    if (untilParen) this.errors.push('unterminated $( … )');
-    if (this.heredocs.length) this.errors.push('unterminated here-document');
+    if (untilParen) this.err('unterminated $( … )');
+    if (this.heredocs.length) this.err('unterminated here-document');
     return this.result(this.n);
   }
 
   private result(end: number): TokenizeResult {
-    return { tokens: this.tokens, end, errors: this.errors };
+    return { tokens: this.tokens, end, errors: this.errors, ...(this.errorAt !== undefined ? { errorAt: this.errorAt } : {}) };
+  }
+
+  private err(msg: string): void {
+    this.errors.push(msg);
+    this.errorAt = Math.min(this.errorAt ?? Number.MAX_SAFE_INTEGER, this.tokStart);
   }
 
   private matchOp(): string | undefined {
@@ -162,7 +176,7 @@ class Lexer {
           break;
         }
       }
-      if (!found) this.errors.push(`unterminated here-document (${h.delim})`);
+      if (!found) this.err(`unterminated here-document (${h.delim})`);
     }
     this.heredocs = [];
   }
@@ -287,7 +301,7 @@ class Lexer {
   private readSingle(): string {
     const end = this.s.indexOf("'", this.i);
     if (end < 0) {
-      this.errors.push('unterminated single quote');
+      this.err('unterminated single quote');
       const text = this.s.slice(this.i);
       this.i = this.n;
       return text;
@@ -314,7 +328,7 @@ class Lexer {
       out += c;
       this.i++;
     }
-    this.errors.push('unterminated single quote');
+    this.err('unterminated single quote');
     return out;
   }
 
@@ -362,7 +376,7 @@ class Lexer {
       lit += c;
       this.i++;
     }
-    if (!closed) this.errors.push('unterminated double quote');
+    if (!closed) this.err('unterminated double quote');
     flush();
     // An empty "" still makes a (quoted, empty) word part.
     if (parts.length === 0) parts.push({ kind: 'lit', text: '', quoted: true });
@@ -464,7 +478,7 @@ class Lexer {
       else if (c === '}') depth--;
       j++;
     }
-    if (depth > 0) this.errors.push('unterminated ${');
+    if (depth > 0) this.err('unterminated ${');
     const inner = s.slice(open, depth > 0 ? this.n : j - 1);
     this.i = depth > 0 ? this.n : j;
     parts.push(parseBraceVar(inner, quoted));
@@ -495,7 +509,7 @@ class Lexer {
       }
       j++;
     }
-    this.errors.push('unterminated $(( … ))');
+    this.err('unterminated $(( … ))');
     return this.n;
   }
 
@@ -509,11 +523,12 @@ class Lexer {
 
   private readParenBodyEnd(from: number): number {
     if (this.depth >= MAX_DEPTH) {
-      this.errors.push('nesting too deep');
+      this.err('nesting too deep');
       return this.n;
     }
     const sub = new Lexer(this.s, this.dialect, this.depth + 1).run(from, true);
-    for (const e of sub.errors) this.errors.push(e);
+    for (const e of sub.errors) this.err(e);
+    if (sub.errorAt !== undefined) this.errorAt = Math.min(this.errorAt ?? Number.MAX_SAFE_INTEGER, this.tokStart, sub.errorAt);
     return sub.end >= this.n ? this.n : sub.end + 1;
   }
 
@@ -530,7 +545,7 @@ class Lexer {
       body += s[j];
       j++;
     }
-    if (j >= this.n) this.errors.push('unterminated backtick');
+    if (j >= this.n) this.err('unterminated backtick');
     this.i = Math.min(j + 1, this.n);
     return body;
   }
@@ -567,7 +582,7 @@ class Lexer {
       out += c;
       this.i++;
     }
-    this.errors.push("unterminated $'");
+    this.err("unterminated $'");
     return out;
   }
 }

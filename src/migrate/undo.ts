@@ -3,8 +3,8 @@
  * (only if nobody changed them since, unless forced), keys and profiles it created are removed, moved
  * config dirs are moved back. Works on a migration that crashed half-way too.
  */
-import { existsSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { UserError, EXIT } from '../errors.js';
 import { writeFileAtomic } from '../config/atomic.js';
 import { paths } from '../config/paths.js';
@@ -43,6 +43,7 @@ function undoJournal(dir: string, j: Journal, env: NodeJS.ProcessEnv, force: boo
   for (const step of [...j.steps].reverse()) {
     switch (step.type) {
       case 'file': {
+        removeTempFiles(step.path);
         const cur = existsSync(step.path) ? sha256(readFileSync(step.path)) : null;
         if (cur === step.before) break; // never written (a crash before the rename), or already restored
         if (step.existed && step.backup) writeFileAtomic(step.path, readFileSync(join(dir, step.backup)), { mode: step.mode, forceMode: true });
@@ -77,4 +78,17 @@ function undoJournal(dir: string, j: Journal, env: NodeJS.ProcessEnv, force: boo
   j.undoneAt = new Date().toISOString();
   saveJournal(dir, j);
   return res;
+}
+
+/** A crash between writing the temp file and renaming it leaves `.name.<pid>.<time>.tmp` beside the file. */
+function removeTempFiles(path: string): void {
+  const base = basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^\\.${base}\\.\\d+\\.\\d+\\.tmp$`);
+  let names: string[] = [];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const n of names) if (re.test(n)) rmSync(join(dirname(path), n), { force: true });
 }

@@ -127,7 +127,7 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
   mkdirSync(home, { recursive: true, mode: 0o700 });
   // Hooks: read the rules once; the agent's own hook config calls back only for events that have rules.
   const hooks = await import('../hooks/launcher.js');
-  const runHooks = hooks.prepareRunHooks(profile.name, agent.id, env);
+  const runHooks = await hooks.prepareRunHooks(profile.name, agent.id, env);
   const ctx: AgentContext = {
     profile: profile.name, home, realHome: realHome(env), provider, wire: plan.wire ?? agent.wires[0],
     baseUrl: baseUrl ?? '', apiKey: agentKey, model: plan.model,
@@ -151,7 +151,7 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
   for (const name of agent.unsetEnv?.(ctx) ?? []) delete childEnv[name];
 
   const runInfo = { profile: profile.name, agent: agent.id, provider: provider.id, cwd, command: plan.command, startedAt: Date.now() };
-  hooks.fireStart(runHooks, runInfo, env);
+  await hooks.fireStart(runHooks, runInfo, env);
   let status: number | null = null;
   try {
     status = await spawnInherited(plan.command, childEnv, cwd);

@@ -17,6 +17,12 @@ export interface BwrapOptions {
   seccompFd?: number;
   /** fd on which bwrap writes `{"child-pid": N}`, so the launcher can forward signals. */
   infoFd?: number;
+  /**
+   * fd on which the sandbox writes one byte just before exec'ing the command, then closes. bwrap reports the
+   * child pid before it sets up the mounts, so this is how the launcher tells "the sandbox failed to start"
+   * from "the command failed". Costs one /bin/sh start (~1 ms).
+   */
+  readyFd?: number;
   /** bwrap ≥ 0.8 understands --disable-userns. */
   disableUserns?: boolean;
   /** Host directory holding the run's Unix sockets; bound read-only at SANDBOX_RUN_DIR. */
@@ -65,12 +71,14 @@ const hex4 = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
 export const shq = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /**
- * The shell run inside the sandbox before the command when bridges are needed: start the listeners
+ * The shell run inside the sandbox before the command (when bridges or a ready fd are needed): start the listeners
  * (double-forked, so they are the sandbox init's children rather than the agent's), wait until each port
  * is listening (read from /proc/net/tcp with shell builtins, no extra process per check), then exec.
  */
-export function bridgeScript(bridges: Bridge[], tool: NonNullable<BwrapOptions['bridgeTool']>): string {
+export function bridgeScript(bridges: Bridge[], tool: NonNullable<BwrapOptions['bridgeTool']> | undefined, readyFd?: number): string {
   const sock = (b: Bridge) => `${SANDBOX_RUN_DIR}/${b.socket}`;
+  const ready = readyFd === undefined ? ['exec "$@"'] : [`printf 1 >&${readyFd}`, `exec "$@" ${readyFd}>&-`];
+  if (!bridges.length || !tool) return ready.join('\n');
   const start =
     tool.kind === 'socat'
       ? bridges.map((b) => `(${shq(tool.path)} TCP-LISTEN:${b.port},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${shq(sock(b))} </dev/null >/dev/null 2>&1 &)`)
@@ -78,9 +86,10 @@ export function bridgeScript(bridges: Bridge[], tool: NonNullable<BwrapOptions['
   const want = bridges.map((b) => `0100007F:${hex4(b.port)}`).join(' ');
   return [
     ...start,
-    'up() { while read -r _ a _ s _; do [ "$a" = "$1" ] && [ "$s" = 0A ] && return 0; done </proc/net/tcp; return 1; }',
-    `n=0; for a in ${want}; do until up "$a"; do n=$((n+1)); if [ $n -gt 1000 ]; then echo 'ringlet: the sandbox network bridge did not start' >&2; exit 125; fi; sleep 0.005 2>/dev/null || :; done; done`,
-    'exec "$@"',
+    // Shell variables are global: up() must not reuse the loop's name.
+    'up() { while read -r _ _l _ _s _; do [ "$_l" = "$1" ] && [ "$_s" = 0A ] && return 0; done </proc/net/tcp; return 1; }',
+    `_n=0; for _p in ${want}; do until up "$_p"; do _n=$((_n+1)); if [ $_n -gt 1000 ]; then echo 'ringlet: the sandbox network bridge did not start' >&2; exit 125; fi; sleep 0.005 2>/dev/null || :; done; done`,
+    ...ready,
   ].join('\n');
 }
 
@@ -145,9 +154,9 @@ export function bwrapArgv(policy: SandboxPolicy, command: string[], opts: BwrapO
   if (opts.infoFd !== undefined) a.push('--info-fd', String(opts.infoFd));
   a.push('--');
   const bridges = policy.network.mode === 'on' ? [] : opts.bridges ?? [];
-  if (bridges.length) {
-    if (!opts.bridgeTool || !opts.runDir) throw new Error('bwrapArgv: bridges need runDir and bridgeTool');
-    a.push(opts.shell ?? '/bin/sh', '-c', bridgeScript(bridges, opts.bridgeTool), 'ringlet-sandbox');
+  if (bridges.length && (!opts.bridgeTool || !opts.runDir)) throw new Error('bwrapArgv: bridges need runDir and bridgeTool');
+  if (bridges.length || opts.readyFd !== undefined) {
+    a.push(opts.shell ?? '/bin/sh', '-c', bridgeScript(bridges, opts.bridgeTool, opts.readyFd), 'ringlet-sandbox');
   }
   a.push(...command);
   return a;

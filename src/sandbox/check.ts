@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { release } from 'node:os';
+import { join } from 'node:path';
+import { paths } from '../config/paths.js';
 import { findExecutable } from './which.js';
 import { seccompSupported, tiocstiFilter } from './seccomp.js';
 
@@ -102,4 +105,49 @@ export function checkSandbox(opts: { env?: NodeJS.ProcessEnv; platform?: NodeJS.
   );
   if (probe.status !== 0) return { ok: false, ...base, ...diagnoseProbe(probe.stderr || String(probe.error ?? '')) };
   return { ok: true, ...base };
+}
+
+interface CacheEntry { bwrap: string; mtimeMs: number; size: number; kernel: string; result: SandboxCheck }
+
+const cacheFile = (env: NodeJS.ProcessEnv) => join(paths.cacheDir(env), 'sandbox-check.json');
+
+/**
+ * checkSandbox() without its ~10 ms of processes on the hot path: a passing result is remembered (in
+ * RINGLET_HOME/cache) for the same bwrap binary and kernel. Safe because it cannot make a run unsandboxed:
+ * if namespaces were disabled since, bwrap fails to start, runSandboxed notices (the ready fd) and re-runs
+ * the full check to name the fix. Only `ok` results are cached.
+ */
+export function checkSandboxCached(opts: { env?: NodeJS.ProcessEnv } = {}): SandboxCheck {
+  const env = opts.env ?? process.env;
+  if (process.platform !== 'linux') return checkSandbox({ env });
+  const bwrap = findExecutable('bwrap', env.PATH ?? '');
+  if (bwrap) {
+    try {
+      const st = statSync(bwrap);
+      const c = JSON.parse(readFileSync(cacheFile(env), 'utf8')) as CacheEntry;
+      if (c.bwrap === bwrap && c.mtimeMs === st.mtimeMs && c.size === st.size && c.kernel === release() && c.result.ok) {
+        // socat may have been installed or removed since: that part is a PATH lookup, so redo it.
+        return { ...c.result, socat: findExecutable('socat', env.PATH ?? '') };
+      }
+    } catch {
+      /* no cache yet */
+    }
+  }
+  const result = checkSandbox({ env });
+  if (result.ok && result.bwrap) {
+    try {
+      const st = statSync(result.bwrap);
+      mkdirSync(paths.cacheDir(env), { recursive: true, mode: 0o700 });
+      const entry: CacheEntry = { bwrap: result.bwrap, mtimeMs: st.mtimeMs, size: st.size, kernel: release(), result };
+      writeFileSync(cacheFile(env), JSON.stringify(entry));
+    } catch {
+      /* a cache is optional */
+    }
+  }
+  return result;
+}
+
+/** Forget a cached pass (after a sandbox failed to start). */
+export function forgetSandboxCheck(env: NodeJS.ProcessEnv = process.env): void {
+  rmSync(cacheFile(env), { force: true });
 }

@@ -62,13 +62,15 @@ export interface ResolvePolicyInput {
 export const CONFIG_REVEALED = ['config.toml', 'hooks', 'providers'];
 
 /** Where ringlet writes agent hooks; read-only in the sandbox so the agent cannot unhook itself. */
-export const DEFAULT_PROTECTED_HOME_FILES = ['.claude/settings.json', '.codex/hooks.json'];
+export const DEFAULT_PROTECTED_HOME_FILES = ['.claude/settings.json', '.codex/hooks.json', '.codex/config.toml'];
 
 /** Startup files a shell runs: writable ones would run the agent's code outside the sandbox later. */
 export const RC_FILES = [
   '.bashrc', '.bash_profile', '.bash_login', '.bash_logout', '.profile',
   '.zshrc', '.zshenv', '.zprofile', '.zlogin', '.zlogout',
   '.config/fish/config.fish', '.config/fish/conf.d',
+  // git runs programs named in its config (core.fsmonitor, core.hooksPath, aliases with !).
+  '.gitconfig', '.config/git/config',
 ];
 
 /**
@@ -83,6 +85,18 @@ export const DEFAULT_HIDDEN_IN_HOME = [
   '.mozilla', '.config/google-chrome', '.config/chromium', '.config/BraveSoftware', '.thunderbird',
   '.bash_history', '.zsh_history', '.local/share/fish/fish_history', '.python_history', '.node_repl_history',
   '.psql_history', '.mysql_history', '.sqlite_history', '.lesshst', '.viminfo',
+  // The X11 cookie: with it, a process can read and type into every window of the desktop.
+  '.Xauthority', '.ICEauthority',
+];
+
+/**
+ * Variables removed from a sandboxed run's environment: they point at sockets hidden by the sandbox (the
+ * session bus, the runtime dir, agents), or at a display server, whose clients can read and type into
+ * other windows — a way around the TIOCSTI filter.
+ */
+export const UNSET_IN_SANDBOX = [
+  'DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'SSH_AUTH_SOCK', 'GPG_AGENT_INFO', 'DISPLAY', 'WAYLAND_DISPLAY',
+  'XAUTHORITY', 'TMUX', 'TMUX_PANE', 'STY',
 ];
 
 /** Writable roots that would make the sandbox pointless (the system, or the whole real HOME). */
@@ -247,6 +261,15 @@ export function resolvePolicy(input: ResolvePolicyInput): SandboxPolicy {
   if (existsSync(profileDir)) readOnly.add(profileDir);
   for (const entry of CONFIG_REVEALED) if (existsSync(join(configDir, entry))) readOnly.add(join(configDir, entry));
   for (const s of secrets) hide(s);
+
+  // Service sockets live under /run: the system D-Bus and systemd's private socket obey root (a sandboxed
+  // root could start a unit outside the sandbox), docker.sock is root, and /run/user/UID holds the session
+  // bus (the OS keychain), the systemd user manager and agent sockets. A read-only bind does not stop a
+  // connect(), so the whole directory is hidden; only a resolv.conf kept there is revealed, for DNS.
+  const runDirs = new Set(['/run', '/var/run'].map(real));
+  for (const r of runDirs) hide(r);
+  const resolv = real('/etc/resolv.conf');
+  if ([...runDirs].some((r) => isUnder(resolv, r)) && existsSync(resolv)) readOnly.add(resolv);
 
   const share = (input.share ?? []).map((s) => join(realHome, s));
   for (const rel of DEFAULT_HIDDEN_IN_HOME) {

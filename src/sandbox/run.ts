@@ -4,22 +4,25 @@ import { constants as osConstants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { UserError, EXIT } from '../errors.js';
 import { bwrapArgv } from './bwrap.js';
-import { checkSandbox, type SandboxCheck } from './check.js';
+import { checkSandbox, checkSandboxCached, forgetSandboxCheck, type SandboxCheck } from './check.js';
 import { startSandboxNetwork, type SandboxReport } from './network.js';
 import type { ProxyDecision } from './connect-proxy.js';
-import { summarizePolicy, type SandboxPolicy } from './policy.js';
+import { summarizePolicy, UNSET_IN_SANDBOX, type SandboxPolicy } from './policy.js';
 import { tiocstiFilter } from './seccomp.js';
 import { findExecutable } from './which.js';
 
-/** fds the sandboxed spawn passes to bwrap: the seccomp program in, the child pid out. */
+/** fds the sandboxed spawn passes to bwrap: the seccomp program in, the child pid out, "about to exec" out. */
 const SECCOMP_FD = 3;
 const INFO_FD = 4;
+const READY_FD = 5;
 
 export interface PreparedSandbox {
   /** argv[0] is bwrap; pass to spawnSandboxed (or spawn with the fds documented there). */
   argv: string[];
   /** Merge into the child's environment (proxy variables, audit socket, TMPDIR, the policy summary). */
   env: Record<string, string>;
+  /** Remove these from the child's environment (sockets the sandbox hides, the display). spawnSandbox does both. */
+  unset: string[];
   check: SandboxCheck;
   close(): Promise<void>;
 }
@@ -39,7 +42,7 @@ export async function prepareSandbox(opts: {
   command: string[];
   meterPort?: number;
   env?: NodeJS.ProcessEnv;
-  /** Pass a cached result to skip the probe (it costs one bwrap start, a few ms). */
+  /** A result to use instead of checking (default: checkSandboxCached, which probes once per bwrap/kernel). */
   check?: SandboxCheck;
   /** In-sandbox bridge: socat when on PATH (fast), else node. */
   bridge?: 'auto' | 'socat' | 'node';
@@ -47,7 +50,7 @@ export async function prepareSandbox(opts: {
   onProxyDecision?: (d: ProxyDecision) => void;
 }): Promise<PreparedSandbox> {
   const env = opts.env ?? process.env;
-  const check = opts.check ?? checkSandbox({ env });
+  const check = opts.check ?? checkSandboxCached({ env });
   if (!check.ok) throw refusal(check);
   if (process.platform !== 'linux') throw new UserError('the sandbox runner is Linux-only here; on macOS use the seatbelt profile (src/sandbox/seatbelt.ts)', EXIT.unavailable);
   const net = await startSandboxNetwork(opts.policy, { meterPort: opts.meterPort ?? opts.policy.meterPort, onReport: opts.onReport, onProxyDecision: opts.onProxyDecision });
@@ -60,6 +63,7 @@ export async function prepareSandbox(opts: {
       bwrap: check.bwrap,
       seccompFd: SECCOMP_FD,
       infoFd: INFO_FD,
+      readyFd: READY_FD,
       disableUserns: check.disableUserns,
       runDir: net.runDir,
       bridges: net.bridges,
@@ -74,6 +78,7 @@ export async function prepareSandbox(opts: {
         // The user's TMPDIR may point outside the private /tmp, where nothing is writable.
         TMPDIR: '/tmp',
       },
+      unset: [...UNSET_IN_SANDBOX],
       check,
       close: net.close,
     };
@@ -94,36 +99,41 @@ export function sandboxedPids(initPid: number): number[] {
 
 export interface SandboxChild {
   child: ChildProcess;
-  /** Resolves to bwrap's child-pid (the sandbox's init) once the sandbox is up, or undefined if bwrap failed before. */
+  /**
+   * Resolves once the sandbox is set up and the command is being exec'd, to the pid of bwrap's init (the
+   * sandbox's pid 1, seen from outside); to undefined if bwrap failed before that (it printed why on stderr).
+   */
   ready: Promise<number | undefined>;
   /** Deliver a signal to the sandboxed command (bwrap itself does not forward signals). */
   signal(sig: NodeJS.Signals): void;
 }
 
 /**
- * Spawn the prepared argv with the seccomp program on fd 3 and bwrap's info on fd 4. stdin/stdout/stderr as given
- * (default: inherited — the agent keeps the terminal: SIGWINCH and Ctrl-C reach it, TIOCSTI is filtered).
+ * Spawn the prepared argv with the seccomp program on fd 3, bwrap's info on fd 4 and the ready byte on fd 5.
+ * stdin/stdout/stderr as given (default: inherited — the agent keeps the terminal: SIGWINCH and Ctrl-C reach
+ * it, TIOCSTI is filtered).
  */
 export function spawnSandbox(prepared: PreparedSandbox, env: Record<string, string>, cwd: string, stdio: ('inherit' | 'pipe' | 'ignore')[] = ['inherit', 'inherit', 'inherit']): SandboxChild {
-  const child = spawn(prepared.argv[0], prepared.argv.slice(1), { env: { ...env, ...prepared.env }, cwd, stdio: [...stdio, 'pipe', 'pipe'] });
+  const childEnv: Record<string, string> = { ...env, ...prepared.env };
+  for (const k of prepared.unset) delete childEnv[k];
+  const child = spawn(prepared.argv[0], prepared.argv.slice(1), { env: childEnv, cwd, stdio: [...stdio, 'pipe', 'pipe', 'pipe'] });
   const seccompIn = child.stdio[SECCOMP_FD] as Writable;
   seccompIn.on('error', () => {});
   seccompIn.end(tiocstiFilter());
-  const info = child.stdio[INFO_FD] as Readable;
   let initPid: number | undefined;
+  const info = child.stdio[INFO_FD] as Readable;
+  info.setEncoding('utf8');
+  info.on('data', (d: string) => {
+    const m = /"child-pid"\s*:\s*(\d+)/.exec(d);
+    if (m && initPid === undefined) initPid = Number(m[1]);
+  });
+  info.on('error', () => {});
+  // bwrap's own processes keep fd 5 open until the end: resolve on the byte, not on close.
+  const readyPipe = (child.stdio as unknown as Readable[])[READY_FD];
   const ready = new Promise<number | undefined>((resolve) => {
-    let text = '';
-    info.setEncoding('utf8');
-    info.on('data', (d: string) => {
-      text += d;
-      const m = /"child-pid"\s*:\s*(\d+)/.exec(text);
-      if (m && initPid === undefined) {
-        initPid = Number(m[1]);
-        resolve(initPid);
-      }
-    });
-    info.on('error', () => resolve(undefined));
-    info.on('close', () => resolve(initPid));
+    readyPipe.on('data', () => resolve(initPid ?? 0));
+    readyPipe.on('error', () => resolve(undefined));
+    readyPipe.on('close', () => resolve(undefined));
   });
   const signal = (sig: NodeJS.Signals) => {
     const pids = initPid ? sandboxedPids(initPid) : [];
@@ -167,6 +177,10 @@ export async function runSandboxed(prepared: PreparedSandbox, env: Record<string
       sb.ready,
     ]);
     if (started === undefined) {
+      // Maybe the machine changed since the cached check: run the full one to name the fix.
+      forgetSandboxCheck(env);
+      const check = checkSandbox({ env: { ...process.env, ...env } });
+      if (!check.ok) throw refusal(check);
       throw new UserError(`the sandbox did not start (bwrap exited ${status.code ?? status.signal}); nothing ran — see bwrap's message above, or run: ringlet sandbox check`, EXIT.unavailable);
     }
     if (status.signal) return 128 + (osConstants.signals[status.signal] ?? 0);

@@ -150,13 +150,15 @@ function renderPosix(shell: 'bash' | 'zsh', d: StateData, stamp: string): string
   L.push('}');
   // zsh: the user's options (KSH_GLOB, SH_GLOB, …) must not change how the patterns match.
   const emulate = shell === 'zsh' ? ['    emulate -L zsh'] : [];
-  L.push('__ringlet_map() {', ...emulate);
+  // Paths and contents are literal text in single quotes; a `$` in them is not meant to expand.
+  const literal = shell === 'bash' ? ['# shellcheck disable=SC2016'] : [];
+  L.push(...literal, '__ringlet_map() {', ...emulate);
   L.push('    case $1 in');
   for (const m of d.mappings) L.push(`    ${q(matchKey(m.dir))}*) __ringlet_hit=${q(m.profile)} __ringlet_hitdir=${q(m.dir)} ;;`);
   L.push('    *) return 1 ;;');
   L.push('    esac');
   L.push('}');
-  L.push('__ringlet_allowed() {', ...emulate);
+  L.push(...literal, '__ringlet_allowed() {', ...emulate);
   L.push('    case $1 in');
   for (const a of d.allowed) L.push(`    ${q(a.path)}) __ringlet_hit=${q(a.profile)}; [[ $2 == ${q(a.content)} ]] ;;`);
   L.push('    *) return 2 ;;');
@@ -174,7 +176,7 @@ function renderPosix(shell: 'bash' | 'zsh', d: StateData, stamp: string): string
       L.push(`function ${a.name} { builtin printf '%s\\n' ${q(msg)} >&2; return 3; }`);
     }
   }
-  for (const w of d.warnings) L.push(`builtin printf '%s\\n' ${q(`ringlet: ${w}`)} >&2`);
+  for (const w of d.warnings) L.push(...literal, `builtin printf '%s\\n' ${q(`ringlet: ${w}`)} >&2`);
   return L.join('\n') + '\n';
 }
 

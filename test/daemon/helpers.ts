@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pty from 'node-pty';
@@ -96,28 +97,43 @@ export function request(port: number, method: string, path: string, opts: { toke
   });
 }
 
-/** Tries a WebSocket upgrade; resolves with the HTTP status of a refusal, or 101 and the open socket. */
+/**
+ * Tries a WebSocket upgrade with exactly the given headers (Host included); resolves with the HTTP status
+ * of a refusal and its body, or 101 and an open client when `open` is set.
+ */
 export function upgrade(port: number, path: string, opts: { token?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; ws?: WebSocket; body?: string }> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers, perMessageDeflate: false });
-    ws.once('open', () => resolve({ status: 101, ws }));
-    ws.once('unexpected-response', (_req, res) => {
+  const headers: Record<string, string> = {
+    host: `127.0.0.1:${port}`,
+    connection: 'Upgrade',
+    upgrade: 'websocket',
+    'sec-websocket-version': '13',
+    'sec-websocket-key': randomBytes(16).toString('base64'),
+    ...opts.headers,
+  };
+  if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, headers, setHost: false });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 101 });
+    });
+    req.on('response', (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
-    ws.once('error', () => resolve({ status: 0 }));
+    req.on('error', reject);
+    req.end();
   });
 }
 
-/** A WebSocket client of a session that records what it receives. */
+/** A real WebSocket client (the `ws` library) on a session's terminal, recording what it receives. */
 export class WsClient {
   output = '';
   messages: any[] = [];
   closed: Promise<{ code: number; reason: string }>;
-  constructor(readonly ws: WebSocket) {
+  private constructor(readonly ws: WebSocket) {
+    // Listeners go on before the upgrade completes: frames can arrive together with the 101.
     ws.on('message', (data, isBinary) => {
       const buf = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
       if (isBinary) this.output += buf.toString('utf8');
@@ -126,10 +142,14 @@ export class WsClient {
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
 
-  static async open(port: number, id: string, token: string, query = ''): Promise<WsClient> {
-    const r = await upgrade(port, `/api/sessions/${id}/ws${query}`, { token });
-    if (!r.ws) throw new Error(`upgrade refused: ${r.status} ${r.body}`);
-    return new WsClient(r.ws);
+  static open(port: number, id: string, token: string, query = ''): Promise<WsClient> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/sessions/${id}/ws${query}`, { headers: { authorization: `Bearer ${token}` }, perMessageDeflate: false });
+    const client = new WsClient(ws);
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(client));
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
   }
 
   send(text: string): void {

@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { chmodSync, cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeSandbox, ROOT, type Sandbox } from '../support/env.js';
 import type { Finding, KeySource } from '../../src/migrate/types.js';
@@ -65,3 +65,12 @@ export function mkdirp(p: string): string {
   mkdirSync(p, { recursive: true });
   return p;
 }
+
+/** Executables that stand in for the secret managers: each prints a key naming itself. */
+export function fakeSecretTools(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const name of ['security', 'secret-tool', 'pass', 'op', 'gopass', 'vault', 'lpass', 'aws']) {
+    writeFileSync(join(dir, name), `#!/bin/sh\nprintf 'sk-cmd-FIXTURE-${name}-000000000001\\n'\n`, { mode: 0o755 });
+  }
+}
+

@@ -112,6 +112,12 @@ describe('bwrapArgv', () => {
     expect(on.slice(on.indexOf('--') + 1)).toEqual(['claude']);
   });
 
+  it('with a ready fd: a shell writes one byte on it and closes it in the exec, so the command does not inherit it', () => {
+    const a = bwrapArgv(policy(), ['claude'], { readyFd: 5 });
+    const dd = a.indexOf('--');
+    expect(a.slice(dd + 1)).toEqual(['/bin/sh', '-c', 'printf 1 >&5\nexec "$@" 5>&-', 'ringlet-sandbox', 'claude']);
+  });
+
   it('refuses an empty command', () => {
     expect(() => bwrapArgv(policy(), [])).toThrow(/empty command/);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -57,12 +57,14 @@ const mkPolicy = (over: Partial<Parameters<typeof resolvePolicy>[0]> = {}) =>
     realHome: w.realHome, ...over,
   });
 
-const childEnv = () => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: w.profileHome, LANG: 'C.UTF-8' });
+const childEnv = () => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: w.profileHome, LANG: 'C.UTF-8', RINGLET_HOME: w.rh });
+/** The launcher's environment: the check cache goes to the test's ringlet home, never the real one. */
+const testEnv = () => ({ ...process.env, RINGLET_HOME: w.rh });
 
 interface Result { code: number | null; stdout: string; stderr: string }
 
 async function sandboxed(p: SandboxPolicy, command: string[], opts: { meterPort?: number; bridge?: 'socat' | 'node'; onReport?: (r: SandboxReport) => void; onProxyDecision?: (d: ProxyDecision) => void } = {}): Promise<Result> {
-  const prepared = await prepareSandbox({ policy: p, command, ...opts });
+  const prepared = await prepareSandbox({ policy: p, command, env: testEnv(), ...opts });
   try {
     const sb = spawnSandbox(prepared, childEnv(), p.cwd, ['ignore', 'pipe', 'pipe']);
     let stdout = '';
@@ -95,7 +97,8 @@ beforeAll(async () => {
   await build({ entryPoints: [join(ROOT, 'src/sandbox/run.ts')], bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile: bundle, logLevel: 'warning' });
   writeFileSync(join(base, 'launcher.mjs'), `
     import { readFileSync } from 'node:fs';
-    const [bundle, policyFile, ...cmd] = process.argv.slice(2);
+    const [bundle, policyFile, ringletHome, ...cmd] = process.argv.slice(2);
+    process.env.RINGLET_HOME = ringletHome;
     const m = await import(bundle);
     const policy = JSON.parse(readFileSync(policyFile, 'utf8'));
     try {
@@ -112,13 +115,19 @@ afterAll(() => {
   if (base) rmSync(base, { recursive: true, force: true });
 });
 
-const launcher = (cmd: string[]) => [process.execPath, join(base, 'launcher.mjs'), pathToFileURL(bundle).href, join(base, 'policy.json'), ...cmd].map(shq).join(' ');
+const launcher = (cmd: string[]) => [process.execPath, join(base, 'launcher.mjs'), pathToFileURL(bundle).href, join(base, 'policy.json'), w.rh, ...cmd].map(shq).join(' ');
 
 describe('sandbox with real bwrap: filesystem', () => {
   it('writes to the workspace, the profile HOME and the private /tmp work', async () => {
-    const r = await sh(policy, `echo ws > ${w.ws}/out && echo home > ${w.profileHome}/h && echo t > /tmp/t && cat /tmp/t && echo ok`);
+    const r = await sh(policy, `echo ws > ${w.ws}/out && echo home > ${w.profileHome}/h && echo t > /tmp/t && cat /tmp/t && echo ok && ls /proc/self/fd | tr '\\n' ' '`);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('t\nok\n');
+    // The info (4) and ready (5) fds do not leak into the command (3 is ls's own directory fd; anything
+    // else was inherited from whoever started the test).
+    const [out, fds] = [r.stdout.slice(0, r.stdout.lastIndexOf('\n') + 1), r.stdout.slice(r.stdout.lastIndexOf('\n') + 1).trim().split(' ')];
+    expect(out).toBe('t\nok\n');
+    expect(fds).toEqual(expect.arrayContaining(['0', '1', '2']));
+    expect(fds).not.toContain('4');
+    expect(fds).not.toContain('5');
     expect(readFileSync(join(w.ws, 'out'), 'utf8')).toBe('ws\n');
     expect(readFileSync(join(w.profileHome, 'h'), 'utf8')).toBe('home\n');
   });
@@ -169,6 +178,21 @@ describe('sandbox with real bwrap: filesystem', () => {
     expect(r.stderr).toMatch(/Read-only file system/);
   });
 
+  it('hides service sockets under /run (system bus, systemd, docker, the session bus) and unsets variables pointing at them', async () => {
+    const probes = ['/run/dbus', '/run/systemd/private', '/run/docker.sock', '/run/user'].filter((p) => existsSync(p));
+    const prepared = await prepareSandbox({ policy, env: testEnv(), command: ['/bin/sh', '-c', `for p in ${probes.join(' ')}; do test -e $p && echo "visible $p"; done; echo "bus=\${DBUS_SESSION_BUS_ADDRESS:-unset} display=\${DISPLAY:-unset} keep=$KEEP"`] });
+    try {
+      const sb = spawnSandbox(prepared, { ...childEnv(), DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/0/bus', DISPLAY: ':0', KEEP: 'yes' }, policy.cwd, ['ignore', 'pipe', 'inherit']);
+      let out = '';
+      sb.child.stdout!.on('data', (d) => (out += d));
+      await new Promise((r) => sb.child.on('close', r));
+      expect(out).toBe('bus=unset display=unset keep=yes\n');
+    } finally {
+      await prepared.close();
+    }
+    expect(probes.length).toBeGreaterThan(0); // the host has something under /run to hide
+  });
+
   it('a background process started inside is sandboxed too, and dies with the sandbox', async () => {
     const marker = `31.${process.pid}`;
     const r = await sh(policy, [
@@ -208,7 +232,6 @@ describe('sandbox with real bwrap: network', () => {
       const meter = await httpServer('meter-ok');
       const off = mkPolicy({ manifestSandbox: { network: 'off' } });
       const r = await sh(off, `${fetchIn(`http://127.0.0.1:${other}/`)}; ${fetchIn(`http://127.0.0.1:${meter}/v1/messages`)}`, { meterPort: meter, bridge });
-      console.log(JSON.stringify(r));
       expect(r.stdout).toBe(`FAIL ECONNREFUSED\nGOT meter-ok\n`);
       // The same test server is reachable with the network on, so the failure above is the sandbox's doing.
       const on = await sh(policy, fetchIn(`http://127.0.0.1:${other}/`));
@@ -227,10 +250,14 @@ describe('sandbox with real bwrap: network', () => {
     expect(lines[0]).toMatch(/^http:\/\/127\.0\.0\.1:3128$/);
     expect(lines[1]).toBe('allowed-host 200');
     expect(lines[2]).toBe('allowed-host 200');
-    expect(lines[3]).toMatch(/not in the network allow-list/);
-    expect(lines[3]).toMatch(/ 403$/);
-    expect(lines.slice(4).join('\n')).toMatch(/403|direct-fails/);
-    expect(lines.at(-1)).toBe('direct-fails');
+    // Plain HTTP to an unlisted port: the proxy's own 403 page.
+    expect(lines[3]).toMatch(/^ringlet sandbox: localhost:\d+ is not in the network allow-list$/);
+    expect(lines[4]).toBe(' 403');
+    // CONNECT refused: curl gets no tunnel (http_code 000), and no bytes of the denied server.
+    expect(lines[5]).toBe(' 000');
+    expect(r.stdout).not.toMatch(/denied-host/);
+    // Around the proxy there is no network at all.
+    expect(lines[6]).toBe('direct-fails');
     expect(decisions.map((d) => [d.port, d.allowed])).toEqual([[allowed, true], [allowed, true], [denied, false], [denied, false]]);
   });
 
@@ -279,7 +306,7 @@ describe('sandbox with real bwrap: terminal', () => {
   });
 
   it('SIGTERM to the launcher reaches the sandboxed command (bwrap itself does not forward it)', async () => {
-    const prepared = await prepareSandbox({ policy, command: ['/bin/sh', '-c', `trap 'echo got-term > ${w.ws}/term; exit 7' TERM; while :; do sleep 0.05; done`] });
+    const prepared = await prepareSandbox({ policy, env: testEnv(), command: ['/bin/sh', '-c', `trap 'echo got-term > ${w.ws}/term; exit 7' TERM; while :; do sleep 0.05; done`] });
     try {
       const sb = spawnSandbox(prepared, childEnv(), policy.cwd, ['ignore', 'ignore', 'ignore']);
       expect(await sb.ready).toBeGreaterThan(0);
@@ -304,6 +331,19 @@ describe('sandbox with real bwrap: inner sandboxes', () => {
   });
 });
 
+describe('sandbox with real bwrap: Codex\'s own sandbox inside ours', () => {
+  const codex = join(ROOT, 'node_modules', '.bin', 'codex');
+  it.runIf(existsSync(codex))('codex sandbox (workspace-write) works inside ours, and cannot start with inner-sandbox = false', async () => {
+    const run = `${shq(codex)} sandbox -c 'sandbox_mode="workspace-write"' -- /bin/sh -c 'touch inner-ok && echo wrote; touch /etc/inner-x 2>/dev/null || echo etc-ro'`;
+    const r = await sh(policy, run);
+    expect(r.stdout).toBe('wrote\netc-ro\n');
+    expect(existsSync(join(w.ws, 'inner-ok'))).toBe(true);
+    const off = await sh(mkPolicy({ manifestSandbox: { 'inner-sandbox': false } }), `${run} || echo codex-sandbox-failed`);
+    expect(off.stdout).toMatch(/codex-sandbox-failed/);
+    expect(off.stdout).not.toMatch(/wrote/);
+  }, 60_000);
+});
+
 describe('sandbox with real bwrap: fail closed', () => {
   const fakeBin = () => {
     const dir = mkdtempSync(join(base, 'bin-'));
@@ -316,7 +356,7 @@ describe('sandbox with real bwrap: fail closed', () => {
     const c = checkSandbox({ env });
     expect(c).toMatchObject({ ok: false, reason: 'bubblewrap (bwrap) is not installed' });
     const marker = join(w.ws, 'ran-unsandboxed');
-    await expect(prepareSandbox({ policy, command: ['touch', marker], env })).rejects.toThrow(/^cannot sandbox this run: bubblewrap \(bwrap\) is not installed; fix: install it: sudo apt install bubblewrap.*never runs it unsandboxed/);
+    await expect(prepareSandbox({ policy, command: ['touch', marker], env: { ...env, RINGLET_HOME: w.rh } })).rejects.toThrow(/^cannot sandbox this run: bubblewrap \(bwrap\) is not installed; fix: install it: sudo apt install bubblewrap.*never runs it unsandboxed/);
     expect(existsSync(marker)).toBe(false);
   });
 
@@ -329,7 +369,7 @@ describe('sandbox with real bwrap: fail closed', () => {
     expect(c.ok).toBe(false);
     expect(c.reason).toMatch(/Operation not permitted/);
     expect(c.fix).toMatch(/user namespaces/);
-    await expect(prepareSandbox({ policy, command: ['true'], env: { PATH: dir } })).rejects.toThrow(/cannot sandbox this run: .*Operation not permitted; fix: /);
+    await expect(prepareSandbox({ policy, command: ['true'], env: { PATH: dir, RINGLET_HOME: w.rh } })).rejects.toThrow(/^cannot sandbox this run: .*Operation not permitted\); fix: /);
 
     writeFileSync(fake, '#!/bin/sh\necho "bubblewrap 0.3.1"\n');
     expect(checkSandbox({ env: { PATH: dir } })).toMatchObject({ ok: false, reason: expect.stringMatching(/0\.3\.1 is too old/) });
@@ -338,21 +378,37 @@ describe('sandbox with real bwrap: fail closed', () => {
   it('a bwrap that fails at start makes runSandboxed reject instead of pretending the command ran', async () => {
     const check = checkSandbox();
     const marker = join(w.ws, 'ran-anyway');
+    // A cached pass that is no longer true must not survive the failed start.
+    mkdirSync(join(w.rh, 'cache'), { recursive: true });
+    writeFileSync(join(w.rh, 'cache', 'sandbox-check.json'), '{}');
     // A policy whose writable root does not exist: bwrap fails while setting up the mounts.
     const broken = { ...policy, writable: [...policy.writable, join(base, 'missing-dir')] };
     const prepared = await prepareSandbox({ policy: broken, command: ['touch', marker], check });
     try {
-      const silenced = spawnSync; // keep bwrap's own message out of the test output
-      void silenced;
       await expect(runSandboxed(prepared, childEnv(), policy.cwd)).rejects.toThrow(/the sandbox did not start/);
     } finally {
       await prepared.close();
     }
     expect(existsSync(marker)).toBe(false);
+    expect(existsSync(join(w.rh, 'cache', 'sandbox-check.json'))).toBe(false);
   });
 });
 
 describe('sandbox start-up', () => {
+  it('checkSandboxCached probes once per bwrap and kernel, then answers from the cache', async () => {
+    const { checkSandboxCached } = await import('../../src/sandbox/check.js');
+    const env = { ...process.env, RINGLET_HOME: join(base, 'cache-home') };
+    const first = checkSandboxCached({ env });
+    expect(first.ok).toBe(true);
+    const file = join(base, 'cache-home', 'cache', 'sandbox-check.json');
+    expect(JSON.parse(readFileSync(file, 'utf8')).result.ok).toBe(true);
+    const t = performance.now();
+    expect(checkSandboxCached({ env })).toMatchObject({ ok: true, version: first.version });
+    expect(performance.now() - t).toBeLessThan(first.ok ? 50 : 0);
+    // A missing bwrap is never answered from the cache.
+    expect(checkSandboxCached({ env: { ...env, PATH: '/nonexistent' } }).ok).toBe(false);
+  });
+
   it('checkSandbox passes here and the added start-up of a sandboxed `true` is small', async () => {
     const c = checkSandbox();
     expect(c).toMatchObject({ ok: true, platform: 'linux' });
@@ -364,4 +420,31 @@ describe('sandbox start-up', () => {
   });
 });
 
-void spawn;
+
+describe('runProfileSandboxed (what profiles run calls)', () => {
+  it('runs the command sandboxed and records proxy refusals and hook reports in the audit log under the profile', async () => {
+    const { runProfileSandboxed } = await import('../../src/sandbox/index.js');
+    const { queryAudit, closeAudit } = await import('../../src/audit/store.js');
+    rmSync(join(w.rh, 'audit.db'), { force: true }); // the fake secret of the read tests: a real log from here on
+    const denied = await httpServer('denied');
+    const manifest = { agent: 'claude', provider: 'anthropic', sandbox: { network: ['example.com'] } };
+    writeFileSync(join(w.profileDir, 'ringlet.toml'), 'agent = "claude"\n');
+    const report = JSON.stringify({ type: 'hook-deny', data: { hook: 'no-rm', tool: 'Bash', reason: 'rm -rf /' } });
+    const code = await runProfileSandboxed({
+      profile: { name: 'work', dir: w.profileDir, home: w.profileHome, manifest },
+      command: ['/bin/sh', '-c', `curl -s --noproxy '' -x "$HTTP_PROXY" -o /dev/null http://localhost:${denied}/; printf '%s\\n' '${report}' | socat - UNIX-CONNECT:"$RINGLET_AUDIT_SOCKET" >/dev/null; touch ${w.ws}/ran; exit 3`],
+      childEnv: childEnv(),
+      cwd: w.ws,
+      env: { ...process.env, RINGLET_HOME: w.rh, XDG_CONFIG_HOME: join(base, 'config'), HOME: w.realHome },
+    });
+    expect(code).toBe(3);
+    expect(existsSync(join(w.ws, 'ran'))).toBe(true);
+    const rows = queryAudit({ file: join(w.rh, 'audit.db') });
+    closeAudit();
+    expect(rows.map((r) => [r.type, r.profile, r.data.kind ?? r.data.hook])).toEqual([
+      ['sandbox-deny', 'work', 'network'],
+      ['hook-deny', 'work', 'no-rm'],
+    ]);
+    expect(rows[0].data).toMatchObject({ host: 'localhost', port: denied });
+  });
+});

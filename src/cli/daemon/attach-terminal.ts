@@ -68,12 +68,33 @@ export async function attachTerminal(client: DaemonClient, id: string, detachKey
   const { stdin, stdout, stderr } = io;
   const tty = Boolean(stdin.isTTY && stdout.isTTY);
   const size = () => (stdout.isTTY && stdout.columns && stdout.rows ? { cols: stdout.columns, rows: stdout.rows } : undefined);
-  const ws = await client.connect(id, size());
+  let exit: Extract<ServerMessage, { type: 'exit' }> | undefined;
+  let announced = false;
+  const onMessage = (buf: Buffer, isBinary: boolean) => {
+    if (isBinary) {
+      stdout.write(buf);
+      return;
+    }
+    let msg: ServerMessage;
+    try {
+      msg = JSON.parse(buf.toString('utf8'));
+    } catch {
+      return;
+    }
+    if (msg.type === 'hello' && !announced) {
+      announced = true;
+      const s = msg.session as { id: string; profile: string };
+      const keys = detachKey.prefix === undefined ? 'no detach key' : `detach: ${detachKey.label}`;
+      stderr.write(`[ringlet] attached to session ${s.id} (${s.profile}) · ${keys}\r\n`);
+      // Scroll the shell's screen (and this notice) into the scrollback instead of letting the
+      // snapshot's clear erase it.
+      if (tty) stdout.write('\n'.repeat(stdout.rows ?? 24));
+    } else if (msg.type === 'exit') exit = msg;
+  };
+  const ws = await client.connect(id, size(), onMessage);
 
   return new Promise<number>((resolve) => {
-    let exit: Extract<ServerMessage, { type: 'exit' }> | undefined;
     let detached = false;
-    let announced = false;
     const filter = new DetachFilter(detachKey.prefix);
 
     const onInput = (d: Buffer | string) => {
@@ -92,29 +113,6 @@ export async function attachTerminal(client: DaemonClient, id: string, detachKey
       detached = true;
       ws.close(1000, 'client exiting');
     };
-
-    ws.on('message', (data, isBinary) => {
-      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-      if (isBinary) {
-        stdout.write(buf);
-        return;
-      }
-      let msg: ServerMessage;
-      try {
-        msg = JSON.parse(buf.toString('utf8'));
-      } catch {
-        return;
-      }
-      if (msg.type === 'hello' && !announced) {
-        announced = true;
-        const s = msg.session as { id: string; profile: string };
-        const keys = detachKey.prefix === undefined ? 'no detach key' : `detach: ${detachKey.label}`;
-        stderr.write(`[ringlet] attached to session ${s.id} (${s.profile}) · ${keys}\r\n`);
-        // Scroll the shell's screen (and this notice) into the scrollback instead of letting the
-        // snapshot's clear erase it.
-        if (tty) stdout.write('\n'.repeat(stdout.rows ?? 24));
-      } else if (msg.type === 'exit') exit = msg;
-    });
 
     ws.on('close', (code, reason) => {
       stdin.off('data', onInput);

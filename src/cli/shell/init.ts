@@ -51,8 +51,9 @@ export class ShellInitCommand extends Command {
       this.context.stdout.write(renderState(shell, opts));
       return 0;
     }
-    const [{ commandSpecs, renderCompletions }, { loadCommands }] = await Promise.all([import('../../shell/completions-gen.js'), import('../commands.js')]);
-    const completions = renderCompletions(shell, commandSpecs(this.cli.definitions(), await loadCommands()));
+    // This process loaded only the shell commands; completions need the whole tree.
+    const { currentSpecs, renderCompletions } = await import('../../shell/completions-gen.js');
+    const completions = renderCompletions(shell, await currentSpecs());
     this.context.stdout.write(renderInit(shell, opts, completions));
     return 0;
   }

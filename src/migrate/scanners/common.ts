@@ -144,3 +144,19 @@ function absolute(p: string, home: string): string {
 export function isOhMyZsh(path: string): boolean {
   return basename(path) === 'oh-my-zsh.sh';
 }
+
+/** Each non-blank, non-comment line from the one holding `from` to the end (for files that do not parse). */
+export function forEachLine(sf: SourceFile, from: number, fn: (text: string, line: number) => void): void {
+  const text = sf.text;
+  let pos = text.lastIndexOf('\n', Math.max(0, from - 1)) + 1;
+  if (from === 0) pos = 0;
+  let line = sf.lines.lineOf(pos);
+  while (pos < text.length) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl;
+    const l = text.slice(pos, end);
+    if (l.trim() && !l.trimStart().startsWith('#') && l.length < 64 * 1024) fn(l, line);
+    pos = end + 1;
+    line++;
+  }
+}

@@ -11,7 +11,7 @@ import { aliasText, litWord, literal, splitAssignment } from '../words.js';
 import { readTextFile } from '../files.js';
 import type { Scope } from '../scope.js';
 import { LIMITS, spanConflict, statementSpan, type Session, type SourceFile } from '../session.js';
-import { loadFile, loopValues, sourcePaths, type Loops } from './common.js';
+import { forEachLine, loadFile, loopValues, sourcePaths, type Loops } from './common.js';
 import { splitAliasWord, type VarSite } from './rc.js';
 
 interface Flags {
@@ -76,17 +76,23 @@ export function parseFishSet(args: Word[]): FishSet | undefined {
 }
 
 export class FishWalker {
-  constructor(private readonly session: Session, private readonly sf: SourceFile, private readonly opts: FishScanOpts) {}
+  private readonly lineMode: { line: number } | undefined;
+  constructor(private readonly session: Session, private readonly sf: SourceFile, private readonly opts: FishScanOpts, lineMode?: { line: number }) {
+    this.lineMode = lineMode;
+  }
 
   run(): void {
     this.nodes(this.sf.script.nodes, { cond: false, nested: false, loops: new Map() });
+    if (this.sf.script.errorAt !== undefined) {
+      forEachLine(this.sf, this.sf.script.errorAt, (text, line) => new FishWalker(this.session, this.sf, this.opts, { line }).nodes(parseScript(text, 'fish').nodes, { cond: false, nested: false, loops: new Map() }));
+    }
   }
 
   private line(offset: number): number {
-    return this.sf.lines.lineOf(offset);
+    return this.lineMode ? this.lineMode.line : this.sf.lines.lineOf(offset);
   }
 
-  private nodes(list: Node[], f: Flags): void {
+  nodes(list: Node[], f: Flags): void {
     for (const node of list) {
       if (node.type === 'cmd') this.command(node.cmd.words, node.cmd.start, node.cmd.end, node.cmd.stmt, f);
       else if (node.type === 'func') this.func(node, f);
@@ -104,9 +110,9 @@ export class FishWalker {
     while (i < words.length && ['builtin', 'command'].includes(literal(words[i]) ?? '')) i++;
     const prog = literal(words[i]);
     const rest = words.slice(i + 1);
-    const ss = statementSpan(this.sf, stmt, { start, end });
+    const ss = this.lineMode ? { start, end, guardsOnly: true } : statementSpan(this.sf, stmt, { start, end });
     const cond = f.cond || ss.start !== start || ss.end !== end;
-    const site: VarSite = { real: this.sf.real, start: ss.start, end: ss.end, stmt, nested: f.nested, guardsOnly: ss.guardsOnly };
+    const site: VarSite | undefined = this.lineMode ? undefined : { real: this.sf.real, start: ss.start, end: ss.end, stmt, nested: f.nested, guardsOnly: ss.guardsOnly };
     switch (prog) {
       case 'set': {
         const s = parseFishSet(rest);
@@ -142,6 +148,7 @@ export class FishWalker {
   }
 
   private defSpan(start: number, end: number, stmt: number, many: boolean): { start: number; end: number; blocked?: string } {
+    if (this.lineMode) return { start, end, blocked: 'the file has syntax errors; left as is' };
     const ss = statementSpan(this.sf, stmt, { start, end });
     let blocked: string | undefined;
     if (many) blocked = 'the command defines several names';
@@ -189,14 +196,20 @@ export class FishWalker {
 
   private pushDef(kind: 'alias' | 'abbr', name: string, bodyText: string, start: number, end: number, stmt: number, f: Flags, cond: boolean): void {
     const span = this.defSpan(start, end, stmt, false);
+    if (this.seen(name, this.line(span.start))) return;
     this.session.defs.push({
       kind, name, shell: 'fish', dialect: 'fish', file: this.sf, line: this.line(span.start), endLine: this.line(Math.max(span.start, span.end - 1)),
       body: parseScript(bodyText, 'fish').nodes, bodyText, start: span.start, end: span.end, nested: f.nested, conditional: cond, blocked: span.blocked, scope: this.opts.scope,
     });
   }
 
+  private seen(name: string, line: number): boolean {
+    return !!this.lineMode && this.session.defs.some((d) => d.file === this.sf && d.name === name && d.line === line);
+  }
+
   private func(node: Extract<Node, { type: 'func' }>, f: Flags): void {
-    let blocked = spanConflict(this.sf, node.start, node.end);
+    if (this.seen(node.name, this.line(node.start))) return;
+    let blocked = this.lineMode ? 'the file has syntax errors; left as is' : spanConflict(this.sf, node.start, node.end);
     if (!this.sf.rewritable) blocked ??= 'the file is outside HOME or not writable';
     this.session.defs.push({
       kind: 'function', name: node.name, shell: 'fish', dialect: 'fish', file: this.sf, line: this.line(node.start), endLine: this.line(Math.max(node.start, node.end - 1)),

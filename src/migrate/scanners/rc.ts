@@ -11,7 +11,7 @@ import { glob, isDir } from '../files.js';
 import type { Scope } from '../scope.js';
 import { LIMITS, spanConflict, statementSpan, type Session, type SourceFile } from '../session.js';
 import type { ShellKind } from '../types.js';
-import { isOhMyZsh, loadFile, loopValues, sourcePaths, type Loops } from './common.js';
+import { forEachLine, isOhMyZsh, loadFile, loopValues, sourcePaths, type Loops } from './common.js';
 
 export type PosixMode = 'rc' | 'envrc';
 
@@ -40,10 +40,18 @@ export function scanPosixFile(session: Session, path: string, opts: PosixScanOpt
 
 export class PosixWalker {
   private allexport = false;
-  constructor(private readonly session: Session, private readonly sf: SourceFile, private readonly opts: PosixScanOpts) {}
+  /** Reading a broken file line by line: offsets are relative to that one line. */
+  private readonly lineMode: { line: number } | undefined;
+  constructor(private readonly session: Session, private readonly sf: SourceFile, private readonly opts: PosixScanOpts, lineMode?: { line: number }) {
+    this.lineMode = lineMode;
+  }
 
   run(): void {
     this.nodes(this.sf.script.nodes, { cond: false, nested: false, loops: new Map() });
+    // The shell may not read a file with syntax errors at all; migrate still looks at every line after the break.
+    if (this.sf.script.errorAt !== undefined) {
+      forEachLine(this.sf, this.sf.script.errorAt, (text, line) => new PosixWalker(this.session, this.sf, this.opts, { line }).nodes(parseScript(text, 'posix').nodes, { cond: false, nested: false, loops: new Map() }));
+    }
   }
 
   /** Walk nodes of this walker's file (also used to run a function body called at start-up). */
@@ -61,7 +69,7 @@ export class PosixWalker {
   }
 
   private line(offset: number): number {
-    return this.sf.lines.lineOf(offset);
+    return this.lineMode ? this.lineMode.line : this.sf.lines.lineOf(offset);
   }
 
   private command(words: Word[], start: number, end: number, stmt: number, f: Flags): void {
@@ -69,9 +77,9 @@ export class PosixWalker {
     let i = 0;
     const assigns = [];
     for (let a = splitAssignment(words[i]); a; a = splitAssignment(words[++i])) assigns.push(a);
-    const ss = statementSpan(this.sf, stmt, { start, end });
+    const ss = this.lineMode ? { start, end, guardsOnly: true } : statementSpan(this.sf, stmt, { start, end });
     const cond = f.cond || ss.start !== start || ss.end !== end;
-    const site = { real: this.sf.real, start: ss.start, end: ss.end, stmt, nested: f.nested, guardsOnly: ss.guardsOnly };
+    const site = this.lineMode ? undefined : { real: this.sf.real, start: ss.start, end: ss.end, stmt, nested: f.nested, guardsOnly: ss.guardsOnly };
     if (i === words.length) {
       for (const a of assigns) this.setVar(a.name, a.value, this.allexport, start, cond, site);
       return;
@@ -166,7 +174,7 @@ export class PosixWalker {
     void f;
   }
 
-  private setVar(name: string, value: Word, exported: boolean, start: number, cond: boolean, site: VarSite): void {
+  private setVar(name: string, value: Word, exported: boolean, start: number, cond: boolean, site: VarSite | undefined): void {
     const { scope } = this.opts;
     const prev = scope.get(name);
     scope.set({
@@ -179,14 +187,16 @@ export class PosixWalker {
     const opts = args.filter((w) => /^-[a-zA-Z]+$/.test(literal(w) ?? ''));
     if (opts.some((w) => (literal(w) ?? '').includes('s'))) return; // zsh suffix aliases
     const defs = args.filter((w) => !opts.includes(w) && literal(w) !== '--').map(splitAliasWord).filter((x): x is { name: string; value: Word } => !!x);
-    const ss = statementSpan(this.sf, stmt, { start, end });
+    const ss = this.lineMode ? { start, end, guardsOnly: true } : statementSpan(this.sf, stmt, { start, end });
     let blocked: string | undefined;
-    if (defs.length > 1) blocked = 'the alias command defines several names';
+    if (this.lineMode) blocked = 'the file has syntax errors; left as is';
+    else if (defs.length > 1) blocked = 'the alias command defines several names';
     else if (!ss.guardsOnly) blocked = 'the statement also runs other commands';
     else blocked = spanConflict(this.sf, ss.start, ss.end, stmt);
     if (!this.sf.rewritable) blocked ??= 'the file is outside HOME or not writable';
     for (const d of defs) {
       const bodyText = aliasText(d.value, 'posix');
+      if (this.seen(d.name, this.line(ss.start))) continue;
       this.session.defs.push({
         kind: 'alias', name: d.name, shell: this.opts.shell, dialect: 'posix', file: this.sf, line: this.line(ss.start), endLine: this.line(Math.max(ss.start, ss.end - 1)),
         body: parseScript(bodyText, 'posix').nodes, bodyText, start: ss.start, end: ss.end, nested: f.nested, conditional: cond, blocked, scope: this.opts.scope,
@@ -194,8 +204,13 @@ export class PosixWalker {
     }
   }
 
+  private seen(name: string, line: number): boolean {
+    return !!this.lineMode && this.session.defs.some((d) => d.file === this.sf && d.name === name && d.line === line);
+  }
+
   private func(node: Extract<Node, { type: 'func' }>, f: Flags): void {
-    let blocked = spanConflict(this.sf, node.start, node.end);
+    if (this.seen(node.name, this.line(node.start))) return;
+    let blocked = this.lineMode ? 'the file has syntax errors; left as is' : spanConflict(this.sf, node.start, node.end);
     if (!this.sf.rewritable) blocked ??= 'the file is outside HOME or not writable';
     this.session.defs.push({
       kind: 'function', name: node.name, shell: this.opts.shell, dialect: 'posix', file: this.sf, line: this.line(node.start), endLine: this.line(Math.max(node.start, node.end - 1)),

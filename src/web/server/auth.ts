@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../config/atomic.js';
 import type { AuthMethod } from '../../daemon/guard.js';
 import type { TokenFile } from '../../daemon/token.js';
 
@@ -9,9 +11,10 @@ import type { TokenFile } from '../../daemon/token.js';
  * code, the browser brings the code to /login once, and gets an HttpOnly, SameSite=Strict cookie in
  * exchange. The token itself never reaches a browser.
  *
- * Browser sessions live in the daemon's memory, keyed by the SHA-256 of the cookie value, and remember a
- * fingerprint of the bearer token they were made under: `daemon rotate-token` ends them all at once, and so
- * does a daemon restart (sign in again with `ringlet dashboard`).
+ * Browser sessions are keyed by the SHA-256 of the cookie value and remember a fingerprint of the bearer
+ * token they were made under, so `daemon rotate-token` ends them all at once. They are kept in a 0600 file
+ * (hashes only: the file cannot be turned back into a cookie), so a daemon that restarts, after an idle
+ * exit or an upgrade, does not sign every open dashboard out.
  */
 
 /** A login code is good for one use within this time. */
@@ -57,7 +60,27 @@ export class DashboardAuth {
   private codes = new Map<string, number>();
   private sessions = new Map<string, BrowserSession>();
 
-  constructor(private token: TokenFile, private now: () => number = Date.now) {}
+  constructor(private token: TokenFile, private file?: string, private now: () => number = Date.now) {
+    if (!file) return;
+    try {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { sessions?: Record<string, BrowserSession> };
+      for (const [k, v] of Object.entries(saved.sessions ?? {})) {
+        if (/^[0-9a-f]{64}$/.test(k) && typeof v?.expiresAt === 'number' && typeof v.tokenPrint === 'string') this.sessions.set(k, v);
+      }
+    } catch {
+      /* none yet, or unreadable: start empty */
+    }
+    this.prune();
+  }
+
+  private save(): void {
+    if (!this.file) return;
+    try {
+      writeFileAtomic(this.file, JSON.stringify({ sessions: Object.fromEntries(this.sessions) }) + '\n', { mode: 0o600, forceMode: true });
+    } catch {
+      /* the sessions still work until the daemon stops */
+    }
+  }
 
   private tokenPrint(): string {
     return sha256(`ringlet-dashboard\0${this.token.current()}`);
@@ -88,6 +111,7 @@ export class DashboardAuth {
     const value = random();
     const t = this.now();
     this.sessions.set(sha256(value), { createdAt: t, lastSeen: t, expiresAt: t + SESSION_TTL_MS, tokenPrint: this.tokenPrint() });
+    this.save();
     return { value, maxAgeS: Math.floor(SESSION_TTL_MS / 1000) };
   }
 
@@ -100,6 +124,7 @@ export class DashboardAuth {
     if (!s) return 'invalid';
     if (s.expiresAt < this.now() || s.tokenPrint !== this.tokenPrint()) {
       this.sessions.delete(key);
+      this.save();
       return 'invalid';
     }
     s.lastSeen = this.now();
@@ -108,13 +133,16 @@ export class DashboardAuth {
 
   /** Ends the session of this request's cookie; `everywhere` ends every browser session. */
   logout(req: IncomingMessage, everywhere = false): number {
+    let n = 0;
     if (everywhere) {
-      const n = this.sessions.size;
+      n = this.sessions.size;
       this.sessions.clear();
-      return n;
+    } else {
+      const value = readCookie(req, cookieName(req));
+      n = value && this.sessions.delete(sha256(value)) ? 1 : 0;
     }
-    const value = readCookie(req, cookieName(req));
-    return value && this.sessions.delete(sha256(value)) ? 1 : 0;
+    this.save();
+    return n;
   }
 
   count(): number {
@@ -125,7 +153,9 @@ export class DashboardAuth {
   private prune(): void {
     const t = this.now();
     for (const [k, exp] of this.codes) if (exp < t) this.codes.delete(k);
-    for (const [k, s] of this.sessions) if (s.expiresAt < t) this.sessions.delete(k);
+    let dropped = false;
+    for (const [k, s] of this.sessions) if (s.expiresAt < t) dropped = this.sessions.delete(k);
+    if (dropped) this.save();
   }
 
   /**

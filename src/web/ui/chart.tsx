@@ -57,7 +57,7 @@ export function SpendChart({ data, label }: { data: UsageSeries; label: string }
           { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: (_u, vals) => vals.map((v) => usd(v)), size: 64 },
         ],
         series: [
-          { label: 'Day', value: (_u, v) => (v == null ? '' : new Date(v * 1000).toISOString().slice(0, 10)) },
+          { label: 'Day', value: (_u, v) => (v == null ? 'total' : new Date(v * 1000).toISOString().slice(0, 10)) },
           ...order.map((i) => {
             const s = layers[i];
             const colour = cssVar(`--chart-${colourIndex(s.label) + 1}`);
@@ -68,7 +68,8 @@ export function SpendChart({ data, label }: { data: UsageSeries; label: string }
               width: 0,
               paths: bars,
               points: { show: false },
-              value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) => (idx == null ? '' : usd(s.costUsd[idx])),
+              // Hovering shows that day's figure; otherwise the series' total for the range.
+              value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) => usd(idx == null ? s.costUsd.reduce((a, b) => a + b, 0) : s.costUsd[idx]),
             } satisfies uPlot.Series;
           }),
         ],

@@ -106,10 +106,8 @@ export function SpendPage({ route }: { route: Route }) {
         {series.data && <DailyTable data={series.data} />}
       </section>
 
-      <div class="grid2">
-        <GroupTable title="By profile" report={byProfile.data} kind="profile" />
-        <GroupTable title="By model" report={byModel.data} kind="model" />
-      </div>
+      <GroupTable title="By profile" report={byProfile.data} kind="profile" />
+      <GroupTable title="By model" report={byModel.data} kind="model" />
       {byProfile.data && byProfile.data.total.unpricedModels.length > 0 && (
         <p class="muted small" role="note">
           <Badge kind="warn">no price</Badge> {byProfile.data.total.unpricedModels.join(', ')}: tokens counted, cost left out. Set <code>[prices."&lt;model&gt;"]</code> in config.toml (USD per million tokens).
@@ -149,9 +147,9 @@ function GroupTable({ title, report, kind }: { title: string; report: UsageRepor
             <thead>
               <tr>
                 <th scope="col">{kind === 'profile' ? 'Profile' : 'Model'}</th>
+                <th scope="col" class="num">Cost</th>
                 <th scope="col" class="num">Reqs</th>
                 {TOKEN_COLS.map(([, l]) => <th key={l} scope="col" class="num">{l}</th>)}
-                <th scope="col" class="num">Cost</th>
               </tr>
             </thead>
             <tbody>
@@ -172,16 +170,16 @@ function GroupRow({ g, kind, total }: { g: UsageGroup; kind: 'profile' | 'model'
   const name = total ? 'Total' : kind === 'profile' ? g.profile ?? '(none)' : g.model ?? '';
   return (
     <tr data-key={total ? '*total' : kind === 'profile' ? `${g.profile ?? ''}/${g.agent}/${g.provider}` : g.model}>
-      <th scope="row">
+      <th scope="row" class={kind === 'model' && !total ? 'mono small nowrap' : undefined}>
         {!total && kind === 'profile' && g.profile ? <a href={href(['profiles', g.profile])}>{name}</a> : name}
         {!total && kind === 'profile' && <div class="muted small">{g.agent} · {g.provider}</div>}
         {!total && unpriced && <> <Badge kind="warn" title={`No known price for ${g.unpricedModels.join(', ')}`}>no price</Badge></>}
       </th>
+      <td class="num cost" data-field="costUsd" data-value={g.costUsd} title={unpriced ? `${g.unpricedRequests} request(s) without a known price are not in this cost` : undefined}>{costText(g)}</td>
       <td class="num" data-field="requests" data-value={g.requests}>{int(g.requests)}</td>
       {TOKEN_COLS.map(([k]) => (
         <td key={k} class="num" data-field={k} data-value={g[k]} title={int(g[k])}>{compact(g[k])}</td>
       ))}
-      <td class="num" data-field="costUsd" data-value={g.costUsd} title={unpriced ? `${g.unpricedRequests} request(s) without a known price are not in this cost` : undefined}>{costText(g)}</td>
     </tr>
   );
 }

@@ -29,7 +29,7 @@ export function TerminalPage({ id }: { id: string }) {
   useTitle(`Session ${id}`);
   const box = useRef<HTMLDivElement>(null);
   const toolbar = useRef<HTMLDivElement>(null);
-  const handle = useRef<TermHandle>();
+  const handle = useRef<TermHandle | undefined>(undefined);
   const [view, setView] = useState<View>({ kind: 'connecting' });
   const [info, setInfo] = useState<SessionSummary>();
   const [note, setNote] = useState<string>();
