@@ -70,7 +70,7 @@ _ringlet_options() {
     'profiles ls') _ringlet_r='--json --help -h' ;;
     'profiles remove') _ringlet_r='--yes -y --help -h' ;;
     'profiles rm') _ringlet_r='--yes -y --help -h' ;;
-    'profiles run') _ringlet_r='--explain --detach --remote --help -h' ;;
+    'profiles run') _ringlet_r='--explain --detach --sandbox --remote --help -h' ;;
     'profiles set') _ringlet_r='--model --provider --key-alias --endpoint --binary --sandbox --meter --share --help -h' ;;
     'profiles show') _ringlet_r='--json --help -h' ;;
     'providers list') _ringlet_r='--json --help -h' ;;

@@ -123,7 +123,7 @@ function __ringlet_options --argument-names p
         case 'profiles rm'
             printf '%s\t%s\n' '--yes' 'Do not ask' '-y' 'Do not ask' '--help' 'Show help for this command' '-h' 'Show help for this command'
         case 'profiles run'
-            printf '%s\t%s\n' '--explain' 'Say which profile is picked and what would run; run nothing' '--detach' 'Start it as a session in the daemon and print its id (attach later with `ringlet attach ID`)' '--remote' 'Run it as a session on a remote daemon (a name from `ringlet remotes list`, a URL, or local) and attach' '--help' 'Show help for this command' '-h' 'Show help for this command'
+            printf '%s\t%s\n' '--explain' 'Say which profile is picked and what would run; run nothing' '--detach' 'Start it as a session in the daemon and print its id (attach later with `ringlet attach ID`)' '--sandbox' 'Run inside the sandbox (--no-sandbox: outside it), whatever the profile\'s sandbox mode says' '--remote' 'Run it as a session on a remote daemon (a name from `ringlet remotes list`, a URL, or local) and attach' '--help' 'Show help for this command' '-h' 'Show help for this command'
         case 'profiles set'
             printf '%s\t%s\n' '--model' 'Model ("" clears)' '--provider' 'Provider id' '--key-alias' 'Keychain alias ("" clears)' '--endpoint' 'Base URL override ("" clears)' '--binary' 'Agent binary path or name ("" clears)' '--sandbox' 'never | remote | always' '--meter' 'on | off' '--share' 'Comma-separated entries of your HOME linked into the profile HOME' '--help' 'Show help for this command' '-h' 'Show help for this command'
         case 'profiles show'

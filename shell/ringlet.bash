@@ -65,17 +65,24 @@ __ringlet_reload() {
 }
 
 # Picks the profile for $PWD and exports or unsets RINGLET_PROFILE. The nearest allowed project file or
-# the longest mapped prefix wins, whichever is deeper. Builtins only: no process, no subshell.
+# the longest mapped prefix wins, whichever is deeper. Builtins only: no process, no subshell, and few
+# stat() calls, which is what a cd costs here. Below HOME the walks stop at HOME: project files live in
+# projects, and the mapping and allow tables already hold both spellings of a symlinked HOME.
 __ringlet_select() {
-    local quiet=${1-} dir=$PWD phys=$PWD linked='' file='' content='' name='' len=-1 nocase='' rc=0
+    local quiet=${1-} dir=$PWD phys=$PWD stop='' linked='' file='' content='' name='' len=-1 nocase='' rc=0
     local __ringlet_hit='' __ringlet_hitdir='' __ringlet_phys=''
     if builtin shopt -q nocasematch; then nocase=1; builtin shopt -u nocasematch; fi
-    # Symlinks on the way up mean the physical path can differ: resolve it only then.
-    while [[ -n $dir ]]; do
+    if [[ -n ${HOME-} && $HOME != / && $PWD == "$HOME"/* ]]; then stop=$HOME; fi
+    # A symlink on the way up means the physical path differs: resolve it only then.
+    while [[ -n $dir && $dir != "$stop" ]]; do
         if [[ -L $dir ]]; then linked=1; break; fi
         dir=${dir%/*}
     done
-    if [[ -n $linked ]]; then __ringlet_physical; phys=$__ringlet_phys; fi
+    if [[ -n $linked ]]; then
+        __ringlet_physical
+        phys=$__ringlet_phys stop=''
+        if [[ -n ${HOME-} && $HOME != / && $phys == "$HOME"/* ]]; then stop=$HOME; fi
+    fi
     if __ringlet_map "$phys/"; then name=$__ringlet_hit len=${#__ringlet_hitdir}; fi
     if [[ $phys != "$PWD" ]] && __ringlet_map "$PWD/" && (( ${#__ringlet_hitdir} > len )); then
         name=$__ringlet_hit len=${#__ringlet_hitdir}
@@ -84,22 +91,23 @@ __ringlet_select() {
     while :; do
         if [[ -f ${dir%/}/.ringlet.toml ]]; then file=${dir%/}/.ringlet.toml; break; fi
         if [[ -f ${dir%/}/.ringlet-profile ]]; then file=${dir%/}/.ringlet-profile; break; fi
-        if [[ -z $dir || $dir == / ]]; then break; fi
+        if [[ -z $dir || $dir == / || $dir == "$stop" ]]; then break; fi
         dir=${dir%/*}
     done
     if [[ -n $file ]]; then
+        # An allow or deny in another shell is picked up here, where it matters.
+        if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale_allow; then __ringlet_reload; fi
         # Bounded read: a huge file cannot stall the prompt, and anything over the limit never matches.
         IFS= builtin read -r -N 4097 content 2>/dev/null <"$file" || :
-        rc=0
         __ringlet_allowed "$file" "$content" || rc=$?
         # shellcheck disable=SC2016 # the backticks are part of the message
         case $rc in
-        0) __ringlet_hinted=; if (( ${#dir} >= len )); then name=$__ringlet_hit; fi ;;
+        0) __ringlet_hinted=''; if (( ${#dir} >= len )); then name=$__ringlet_hit; fi ;;
         1) __ringlet_hint "$file" 'changed since `ringlet allow`; ignored until you run `ringlet allow` again' ;;
         *) __ringlet_hint "$file" 'is not allowed; run `ringlet allow` to use it' ;;
         esac
     else
-        __ringlet_hinted=
+        __ringlet_hinted=''
     fi
     if [[ -n $nocase ]]; then builtin shopt -s nocasematch; fi
     if [[ -n $name ]]; then
@@ -113,10 +121,10 @@ __ringlet_select() {
     fi
 }
 
-# Brings RINGLET_PROFILE up to date for $PWD.
+# Brings RINGLET_PROFILE up to date for $PWD. Only config.toml is tested on every cd.
 __ringlet_update() {
     __ringlet_pwd=$PWD
-    if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale; then __ringlet_reload; fi
+    if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale_config; then __ringlet_reload; fi
     __ringlet_select "$@"
 }
 
@@ -143,14 +151,32 @@ fi
 
 # === Commands =============================================================
 
-# `ringlet …` through the shell: afterwards the state is re-checked at once, so `ringlet allow` or
+# `ringlet …` through the shell: afterwards every input is re-checked at once, so `ringlet allow` or
 # `ringlet alias add` take effect in this shell without waiting for the next cd.
 __ringlet_cmd() {
     local rc=0
     __ringlet_cli "$@" || rc=$?
-    __ringlet_broken=
+    __ringlet_broken=''
+    if __ringlet_stale_config || __ringlet_stale_allow || __ringlet_stale_profiles; then __ringlet_reload; fi
     __ringlet_update
     return "$rc"
+}
+
+# Aliases ([shell.aliases]): the profile's agent with the arguments as given, a bare prompt included.
+# A profile created or removed since the state was built changes what runs, so that is tested here.
+__ringlet_alias() {
+    local name=$1 __ringlet_hit='' __ringlet_agent=''
+    shift
+    if [[ -z ${__ringlet_broken-} ]] && { __ringlet_stale_config || __ringlet_stale_profiles; }; then __ringlet_reload; fi
+    if ! __ringlet_alias_target "$name"; then
+        builtin printf 'ringlet: alias %s no longer exists\n' "$name" >&2
+        return 127
+    fi
+    if [[ -z $__ringlet_agent ]]; then
+        builtin printf 'ringlet: alias %s: profile "%s" does not exist (ringlet profiles list)\n' "$name" "$__ringlet_hit" >&2
+        return 3
+    fi
+    __ringlet_cli profiles run "$__ringlet_hit" -- "$__ringlet_agent" "$@"
 }
 
 # Wrapped agents (--wrap): the selected profile's environment when there is one, the plain binary otherwise.

@@ -53,14 +53,57 @@ function __ringlet_reload
     end
 end
 
+# Sets __ringlet_dirs to the ancestors of $argv[1], deepest first, down to $argv[2] (HOME) included, or
+# to the root ('' stands for it). Splitting with `read -d /` keeps every byte of a name, where a command
+# substitution would split at newlines.
+function __ringlet_ancestors --argument-names path stop
+    set -l parts
+    printf '%s' $path | read -z -d / -a parts
+    set -g __ringlet_dirs
+    set -l acc ''
+    set -l inside (test -z "$stop"; and echo 1)
+    for c in $parts[2..-1]
+        test -n "$c"; or continue
+        set acc "$acc/$c"
+        if test -z "$inside"; and test "$acc" = "$stop"
+            set inside 1
+        end
+        test -n "$inside"; and set -p __ringlet_dirs $acc
+    end
+    test -z "$stop"; and set -a __ringlet_dirs ''
+end
+
+# The HOME a path lies below, or nothing.
+function __ringlet_stop --argument-names path
+    if test -n "$HOME"; and test "$HOME" != /
+        set -l n (string length -- "$HOME/")
+        if test (string sub -l $n -- "$path") = "$HOME/"
+            printf '%s\n' $HOME
+        end
+    end
+end
+
 # Picks the profile for $PWD and exports or unsets RINGLET_PROFILE. The nearest allowed project file or
-# the longest mapped prefix wins, whichever is deeper. Builtins only: command substitutions of builtins
-# run in-process in fish, so this starts no process.
+# the longest mapped prefix wins, whichever is deeper. Builtins only (command substitutions of builtins
+# run in-process in fish) and few stat() calls, which is what a cd costs here. Below HOME the walks stop at
+# HOME: project files live in projects, and the mapping and allow tables hold both spellings of HOME.
 function __ringlet_select --argument-names quiet
-    # `string collect` keeps the path one element even with newlines inside; a name ending in a newline
-    # would lose it, and then the logical $PWD is used instead.
-    set -l phys (builtin realpath -- $PWD 2>/dev/null | string collect)
-    test -d "$phys"; or set phys $PWD
+    set -l stop (__ringlet_stop $PWD | string collect)
+    __ringlet_ancestors $PWD "$stop"
+    set -l phys $PWD
+    # A symlink on the way up means the physical path differs: resolve it only then.
+    for d in $__ringlet_dirs
+        test "$d" = "$stop"; and break
+        if test -L "$d"
+            # `string collect` keeps the path one element; a name ending in a newline would lose it, and
+            # then the logical $PWD is used instead.
+            set phys (builtin realpath -- $PWD 2>/dev/null | string collect)
+            test -d "$phys"; or set phys $PWD
+            set stop (__ringlet_stop $phys | string collect)
+            __ringlet_ancestors $phys "$stop"
+            break
+        end
+    end
     set -l name
     set -l len -1
     if __ringlet_map "$phys/"
@@ -74,21 +117,9 @@ function __ringlet_select --argument-names quiet
             set len $l
         end
     end
-    # Ancestors, deepest first, built by concatenation: splitting with `read -d /` keeps every byte of a
-    # name, where command substitutions would split at newlines.
-    set -l parts
-    printf '%s' $phys | read -z -d / -a parts
-    set -l dirs ''
-    set -l acc ''
-    for c in $parts[2..-1]
-        if test -n "$c"
-            set acc "$acc/$c"
-            set -p dirs $acc
-        end
-    end
     set -l dir
     set -l file
-    for d in $dirs
+    for d in $__ringlet_dirs
         if test -f "$d/.ringlet.toml"
             set file "$d/.ringlet.toml"
         else if test -f "$d/.ringlet-profile"
@@ -100,6 +131,10 @@ function __ringlet_select --argument-names quiet
         break
     end
     if test -n "$file"
+        # An allow or deny in another shell is picked up here, where it matters.
+        if test -z "$__ringlet_broken"; and __ringlet_stale_allow
+            __ringlet_reload
+        end
         # Bounded read: a huge file cannot stall the prompt, and anything over the limit never matches.
         set -l content
         read -z -n 4097 content 2>/dev/null <$file
@@ -134,10 +169,10 @@ function __ringlet_select --argument-names quiet
     return 0
 end
 
-# Brings RINGLET_PROFILE up to date for $PWD.
+# Brings RINGLET_PROFILE up to date for $PWD. Only config.toml is tested on every cd.
 function __ringlet_update --argument-names quiet
     set -g __ringlet_pwd $PWD
-    if test -z "$__ringlet_broken"; and __ringlet_stale
+    if test -z "$__ringlet_broken"; and __ringlet_stale_config
         __ringlet_reload
     end
     __ringlet_select $quiet
@@ -153,14 +188,34 @@ end
 
 # === Commands =============================================================
 
-# `ringlet …` through the shell: afterwards the state is re-checked at once, so `ringlet allow` or
+# `ringlet …` through the shell: afterwards every input is re-checked at once, so `ringlet allow` or
 # `ringlet alias add` take effect in this shell without waiting for the next cd.
 function __ringlet_cmd
     __ringlet_cli $argv
     set -l rc $status
     set -g __ringlet_broken
+    if __ringlet_stale_config; or __ringlet_stale_allow; or __ringlet_stale_profiles
+        __ringlet_reload
+    end
     __ringlet_update
     return $rc
+end
+
+# Aliases ([shell.aliases]): the profile's agent with the arguments as given, a bare prompt included.
+# A profile created or removed since the state was built changes what runs, so that is tested here.
+function __ringlet_alias --argument-names name
+    if test -z "$__ringlet_broken"; and begin; __ringlet_stale_config; or __ringlet_stale_profiles; end
+        __ringlet_reload
+    end
+    if not __ringlet_alias_target $name
+        printf 'ringlet: alias %s no longer exists\n' $name >&2
+        return 127
+    end
+    if test -z "$__ringlet_agent"
+        printf 'ringlet: alias %s: profile "%s" does not exist (ringlet profiles list)\n' $name $__ringlet_hit >&2
+        return 3
+    end
+    __ringlet_cli profiles run $__ringlet_hit -- $__ringlet_agent $argv[2..-1]
 end
 
 # Wrapped agents (--wrap): the selected profile's environment when there is one, the plain binary otherwise.

@@ -56,13 +56,24 @@ function __ringlet_reload {
 }
 
 # Picks the profile for $PWD and exports or unsets RINGLET_PROFILE. The nearest allowed project file or
-# the longest mapped prefix wins, whichever is deeper. Builtins only: no process, no subshell.
+# the longest mapped prefix wins, whichever is deeper. Builtins only: no process, no subshell, and few
+# stat() calls, which is what a cd costs here. Below HOME the walks stop at HOME: project files live in
+# projects, and the mapping and allow tables already hold both spellings of a symlinked HOME.
 function __ringlet_select {
     emulate -L zsh
-    # :A resolves symlinks with realpath(3), in-process.
-    local quiet=${1-} phys=${PWD:A} dir file content name
+    local quiet=${1-} dir=$PWD phys=$PWD stop= linked= file= content= name=
     local __ringlet_hit __ringlet_hitdir
     integer len=-1 rc=0
+    if [[ -n ${HOME-} && $HOME != / && $PWD == ${HOME}/* ]]; then stop=$HOME; fi
+    # A symlink on the way up means the physical path differs: resolve it (realpath, in-process) only then.
+    while [[ -n $dir && $dir != $stop ]]; do
+        if [[ -L $dir ]]; then linked=1; break; fi
+        dir=${dir%/*}
+    done
+    if [[ -n $linked ]]; then
+        phys=${PWD:A} stop=
+        if [[ -n ${HOME-} && $HOME != / && $phys == ${HOME}/* ]]; then stop=$HOME; fi
+    fi
     if __ringlet_map "$phys/"; then name=$__ringlet_hit len=${#__ringlet_hitdir}; fi
     if [[ $phys != $PWD ]] && __ringlet_map "$PWD/" && (( ${#__ringlet_hitdir} > len )); then
         name=$__ringlet_hit len=${#__ringlet_hitdir}
@@ -71,10 +82,12 @@ function __ringlet_select {
     while :; do
         if [[ -f ${dir%/}/.ringlet.toml ]]; then file=${dir%/}/.ringlet.toml; break; fi
         if [[ -f ${dir%/}/.ringlet-profile ]]; then file=${dir%/}/.ringlet-profile; break; fi
-        if [[ -z $dir || $dir == / ]]; then break; fi
+        if [[ -z $dir || $dir == / || $dir == $stop ]]; then break; fi
         dir=${dir%/*}
     done
     if [[ -n $file ]]; then
+        # An allow or deny in another shell is picked up here, where it matters.
+        if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale_allow; then __ringlet_reload; fi
         # Bounded read: a huge file cannot stall the prompt, and anything over the limit never matches.
         builtin sysread -s 4097 content 2>/dev/null <$file || :
         __ringlet_allowed "$file" "$content" || rc=$?
@@ -98,10 +111,10 @@ function __ringlet_select {
     return 0
 }
 
-# Brings RINGLET_PROFILE up to date for $PWD.
+# Brings RINGLET_PROFILE up to date for $PWD. Only config.toml is tested on every cd.
 function __ringlet_update {
     typeset -g __ringlet_pwd=$PWD
-    if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale; then __ringlet_reload; fi
+    if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale_config; then __ringlet_reload; fi
     __ringlet_select "$@"
 }
 
@@ -116,14 +129,32 @@ fi
 
 # === Commands =============================================================
 
-# `ringlet …` through the shell: afterwards the state is re-checked at once, so `ringlet allow` or
+# `ringlet …` through the shell: afterwards every input is re-checked at once, so `ringlet allow` or
 # `ringlet alias add` take effect in this shell without waiting for the next cd.
 function __ringlet_cmd {
     local rc=0
     __ringlet_cli "$@" || rc=$?
     typeset -g __ringlet_broken=
+    if __ringlet_stale_config || __ringlet_stale_allow || __ringlet_stale_profiles; then __ringlet_reload; fi
     __ringlet_update
     return $rc
+}
+
+# Aliases ([shell.aliases]): the profile's agent with the arguments as given, a bare prompt included.
+# A profile created or removed since the state was built changes what runs, so that is tested here.
+function __ringlet_alias {
+    local name=$1 __ringlet_hit= __ringlet_agent=
+    shift
+    if [[ -z ${__ringlet_broken-} ]] && { __ringlet_stale_config || __ringlet_stale_profiles }; then __ringlet_reload; fi
+    if ! __ringlet_alias_target "$name"; then
+        builtin print -ru2 -- "ringlet: alias $name no longer exists"
+        return 127
+    fi
+    if [[ -z $__ringlet_agent ]]; then
+        builtin print -ru2 -- "ringlet: alias $name: profile \"$__ringlet_hit\" does not exist (ringlet profiles list)"
+        return 3
+    fi
+    __ringlet_cli profiles run "$__ringlet_hit" -- "$__ringlet_agent" "$@"
 }
 
 # Wrapped agents (--wrap): the selected profile's environment when there is one, the plain binary otherwise.

@@ -31,6 +31,9 @@ export function toPayload(agent: string, agentEvent: string, raw: Record<string,
       return { event: 'pre-tool-use', ...base, tool: str(raw.tool_name), input: raw.tool_input };
     case 'PostToolUse':
       return { event: 'tool-use', ...base, tool: str(raw.tool_name), input: raw.tool_input, result: raw.tool_response ?? raw.tool_result ?? raw.tool_output };
+    case 'PostToolUseFailure':
+      // Claude Code reports a tool that failed (a command exiting non-zero, a refused write) here, not in PostToolUse.
+      return { event: 'tool-use', ...base, tool: str(raw.tool_name), input: raw.tool_input, result: raw.error, failed: true };
     case 'Notification':
       return { event: 'notify', ...base, kind: 'notification', message: str(raw.message) };
     case 'Stop':
@@ -73,7 +76,7 @@ export async function dispatch(agent: string, agentEvent: string, input: string,
     logHookFailure(env, `${payload.event}: ${(err as Error).message}`);
     return { exitCode: 0, stderr: '' };
   }
-  if (payload.event === 'tool-use') recordToolResult(payload, env);
+  if (payload.event === 'tool-use') await recordToolResult(payload, env);
   if (!rules.length) return { exitCode: 0, stderr: '' };
   if (!GATING_EVENTS.has(payload.event)) {
     emit(rules, payload, env);
@@ -83,6 +86,6 @@ export async function dispatch(agent: string, agentEvent: string, input: string,
   if (gate.allowed) return { exitCode: 0, stderr: '' };
   const last = gate.outcomes.at(-1)!;
   const reason = gate.reason ?? 'denied';
-  recordHookDenial(payload, last, env);
+  await recordHookDenial(payload, last, env);
   return deny(reason.includes(`hook ${last.id}`) ? `ringlet: ${reason}` : `${reason} (ringlet hook ${last.id})`);
 }

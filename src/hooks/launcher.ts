@@ -29,12 +29,18 @@ export interface RunInfo {
   startedAt: number;
 }
 
-/** Reads the profile's and the global rules (a broken rule file is an error naming it: a guard must not silently vanish). */
-export async function prepareRunHooks(profile: string, agent: string, env: NodeJS.ProcessEnv = process.env): Promise<RunHooks> {
-  if (!existsSync(paths.globalHooks(env)) && !existsSync(paths.profileHooks(profile, env))) return { rules: [] };
+/**
+ * Reads the profile's and the global rules (a broken rule file is an error naming it: a guard must not
+ * silently vanish). `sandboxed`: the run is in ringlet's sandbox, whose denials are read from the agent's
+ * post-tool hook, so that hook is wired even without tool-use rules.
+ */
+export async function prepareRunHooks(profile: string, agent: string, env: NodeJS.ProcessEnv = process.env, opts: { sandboxed?: boolean } = {}): Promise<RunHooks> {
+  if (!opts.sandboxed && !existsSync(paths.globalHooks(env)) && !existsSync(paths.profileHooks(profile, env))) return { rules: [] };
   const [{ rulesFor }, { agentEventsFor }, { AGENT_EVENTS }] = await Promise.all([import('./store.js'), import('./wiring.js'), import('./types.js')]);
   const rules = rulesFor(profile, env);
-  const hookEvents = agentEventsFor(agent, new Set(rules.map((r) => r.on).filter((e) => AGENT_EVENTS.has(e))));
+  const wanted = new Set(rules.map((r) => r.on).filter((e) => AGENT_EVENTS.has(e)));
+  if (opts.sandboxed) wanted.add('tool-use');
+  const hookEvents = agentEventsFor(agent, wanted);
   if (!hookEvents.length) return { rules };
   const { dispatchCommand } = await import('./engine.js');
   return { rules, hookEvents, hookCommand: dispatchCommand(agent) };

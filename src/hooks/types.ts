@@ -77,8 +77,10 @@ export interface HookPayload {
   tool?: string;
   /** The tool's input as the agent gave it (Bash: `{command: "…"}`). */
   input?: unknown;
-  /** The tool's result (tool-use only). */
+  /** The tool's result (tool-use only); for a failed tool, the agent's error text. */
   result?: unknown;
+  /** tool-use: the tool failed (Claude Code's PostToolUseFailure). */
+  failed?: boolean;
   /** notify: `turn-complete` or `notification`. */
   kind?: string;
   message?: string;

@@ -29,6 +29,7 @@ export function hookVariables(p: HookPayload): Record<string, string> {
     RINGLET_TOOL_INPUT: text(p.input),
     RINGLET_TOOL_COMMAND: text(command),
     RINGLET_TOOL_RESULT: text(p.result),
+    RINGLET_TOOL_FAILED: p.failed ? '1' : undefined,
     RINGLET_NOTIFY_KIND: p.kind,
     RINGLET_MESSAGE: text(p.message),
     RINGLET_EXIT_CODE: p.exitCode === undefined || p.exitCode === null ? undefined : String(p.exitCode),

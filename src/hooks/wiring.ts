@@ -7,7 +7,8 @@ import type { HookEvent } from './types.js';
  * which ringlet uses for Codex instead of its Stop hook so a turn is reported once.
  */
 export const AGENT_WIRING: Record<string, Partial<Record<HookEvent, string[]>>> = {
-  claude: { 'pre-tool-use': ['PreToolUse'], 'tool-use': ['PostToolUse'], notify: ['Notification', 'Stop'] },
+  // A tool that failed (non-zero exit, refused write) is PostToolUseFailure in Claude Code, not PostToolUse.
+  claude: { 'pre-tool-use': ['PreToolUse'], 'tool-use': ['PostToolUse', 'PostToolUseFailure'], notify: ['Notification', 'Stop'] },
   codex: { 'pre-tool-use': ['PreToolUse'], 'tool-use': ['PostToolUse'], notify: ['notify'] },
   droid: { 'pre-tool-use': ['PreToolUse'], 'tool-use': ['PostToolUse'], notify: ['Notification', 'Stop'] },
 };

@@ -227,7 +227,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions = {}): Promise<Ap
     log(`rewrote ${w.path} (backup in ${j.dir})`);
   }
   j.finish();
-  recordMigrationAudit(res, env);
+  await recordMigrationAudit(res, env);
   return res;
 }
 
@@ -281,11 +281,19 @@ function runKeyCommand(command: string, dialect: 'posix' | 'fish', opts: ApplyOp
   return r.stdout;
 }
 
-/**
- * The one place a migration is reported to the audit log. src/audit does not exist yet; when it exports
- * appendAudit(type, data), call it here with ('migration-applied', summary).
- */
-function recordMigrationAudit(res: ApplyResult, env: NodeJS.ProcessEnv): void {
-  void res;
-  void env;
+/** The one place a migration reaches the audit log: what changed, by name (never a key). Never throws. */
+async function recordMigrationAudit(res: ApplyResult, env: NodeJS.ProcessEnv): Promise<void> {
+  try {
+    const { recordAudit } = await import('../audit/report.js');
+    await recordAudit('migration-applied', {
+      migration: res.id,
+      profiles: res.profilesCreated,
+      stored: res.keysStored.map((k) => `${k.provider}/${k.alias}`),
+      files: res.filesRewritten,
+      mappings: res.mappingsAdded.map((m) => `${m.path} -> ${m.profile}`),
+      configDirs: res.configDirs.map((c) => `${c.action} ${c.from}`),
+    }, { env });
+  } catch {
+    /* the migration stands without its audit row */
+  }
 }

@@ -154,6 +154,6 @@ const KEYLIKE = /\b(?:sk-ant-|sk-or-|sk-proj-|sk-|gsk_|xai-|AIza|pplx-|ghp_|gith
 /** Mask key-like tokens and password arguments in free text (commands shown to the user). */
 export function redactText(text: string): string {
   return text
-    .replace(/((?:^|\s)--?(?:passphrase|password|passwd|api-key|token|secret)(?:=|\s+))(?!-)(\S+)/gi, (_m, a: string) => `${a}…`)
+    .replace(/((?:^|\s)--?(?:passphrase(?:=|\s+)|password=|passwd=|api-key(?:=|\s+)|token(?:=|\s+)|secret(?:=|\s+)))(?!-)(\S+)/gi, (_m, a: string) => `${a}…`)
     .replace(KEYLIKE, (m) => mask(m));
 }

@@ -139,7 +139,8 @@ export function planMigration(a: AuditResult, ctx: PlanContext, opts: PlanOption
   const inner = internalsOf(a);
   const plan: Plan = { version: 1, home: a.home, roots: a.roots, files: {}, profiles: [], keys: [], mappings: [], rewrites: [], aliases: {}, defaultProfile: null, skipped: [] };
   const byFinding = new Map<string, PlannedProfile>();
-  const settingsOf = new Map<PlannedProfile, string>();
+  const bySettings = new Map<string, PlannedProfile>();
+  const byName = new Map<string, PlannedProfile>();
   const taken = new Set<string>();
   const linked: Finding[] = [];
 
@@ -170,7 +171,7 @@ export function planMigration(a: AuditResult, ctx: PlanContext, opts: PlanOption
     if (spec.kind === 'cloud' || spec.kind === 'self') endpoint = null;
     const key = spec.kind === 'api' || spec.kind === 'custom' ? plannedKey(f, opts.runKeyCommands) : null;
     const settings = JSON.stringify([f.agent, f.provider, endpoint, f.model, key ? keyIdentity(f.keySource) : null, f.configDir]);
-    let p = [...settingsOf.entries()].find(([, s]) => s === settings)?.[0];
+    let p = bySettings.get(settings);
     if (!p) {
       const keyAliasFor = (name: string) => (spec.kind === 'api' || (spec.kind === 'custom' && key) ? name : null);
       const manifestFor = (name: string): ProfileManifest => {
@@ -190,7 +191,7 @@ export function planMigration(a: AuditResult, ctx: PlanContext, opts: PlanOption
       };
       let name = f.profile;
       for (const c of candidates()) {
-        if (c === `${f.profile}-${f.agent}` && plan.profiles.every((p) => p.name !== f.profile || p.agent === f.agent)) continue;
+        if (c === `${f.profile}-${f.agent}` && (byName.get(f.profile)?.agent ?? f.agent) === f.agent) continue;
         const ex = ctx.existing(c);
         if (!taken.has(c) && (!ex || sameManifest(ex, manifestFor(c)))) {
           name = c;
@@ -213,7 +214,8 @@ export function planMigration(a: AuditResult, ctx: PlanContext, opts: PlanOption
         findings: [], enabled: true, exists,
       };
       plan.profiles.push(p);
-      settingsOf.set(p, settings);
+      bySettings.set(settings, p);
+      byName.set(name, p);
     }
     p.findings.push(f.id);
     byFinding.set(f.id, p);
@@ -228,8 +230,10 @@ export function planMigration(a: AuditResult, ctx: PlanContext, opts: PlanOption
   }
 
   // Aliases that only call another migrated alias keep working once that one is rewritten.
+  const migratedByName = new Map<string, Finding>();
+  for (const t of a.findings) if (t.name && byFinding.has(t.id)) migratedByName.set(`${t.shell === 'fish'}:${t.name}`, t);
   for (const f of linked) {
-    const target = a.findings.find((t) => t.name === f.via && (t.shell === 'fish') === (f.shell === 'fish') && byFinding.has(t.id));
+    const target = migratedByName.get(`${f.shell === 'fish'}:${f.via}`);
     const p = target ? byFinding.get(target.id) : undefined;
     if (!p) {
       plan.skipped.push({ finding: f.id, reason: `calls ${f.via}, which is not migrated` });
@@ -245,7 +249,7 @@ export function planMigration(a: AuditResult, ctx: PlanContext, opts: PlanOption
     const key = plannedKey({ id: k.id, keySource: k.keySource }, opts.runKeyCommands);
     if (!key) continue;
     let alias = 'default';
-    for (let n = 2; plan.keys.some((x) => x.provider === k.provider && x.alias === alias) || plan.profiles.some((p) => p.provider === k.provider && p.keyAlias === alias); n++) alias = `default-${n}`;
+    for (let n = 2; plan.keys.some((x) => x.provider === k.provider && x.alias === alias) || byName.get(alias)?.provider === k.provider; n++) alias = `default-${n}`;
     plan.keys.push({ provider: k.provider, alias, key, enabled: key.kind !== 'env' });
   }
 

@@ -65,11 +65,11 @@ export function renderAudit(a: AuditResult, plan: Plan, table: (h: string[], row
     for (const s of a.skipped.slice(0, 20)) out.push(`  ${tildify(s.file, home)}: ${s.reason}`);
     if (a.skipped.length > 20) out.push(`  … and ${a.skipped.length - 20} more`);
   }
-  out.push('', renderPlan(plan, home));
+  out.push('', renderPlan(plan, home, new Map(a.findings.map((f) => [f.id, findingLabel(f, home)]))));
   return out.join('\n') + '\n';
 }
 
-export function renderPlan(plan: Plan, home: string): string {
+export function renderPlan(plan: Plan, home: string, labels: Map<string, string> = new Map()): string {
   const out: string[] = ['Plan:'];
   const create = plan.profiles.filter((p) => p.enabled && !p.exists);
   const kept = plan.profiles.filter((p) => p.exists);
@@ -84,9 +84,13 @@ export function renderPlan(plan: Plan, home: string): string {
   const rw = plan.rewrites.filter((r) => r.enabled);
   const rwFiles = [...new Set(rw.map((r) => tildify(r.file, home)))];
   if (rw.length) out.push(`  rewrite ${rw.length} definition(s) in ${rwFiles.join(', ')} (backed up; \`ringlet migrate --undo\` restores them)`);
-  const off = plan.rewrites.filter((r) => !r.enabled && r.note);
-  for (const r of off) out.push(`  keep ${tildify(r.file, home)}:${r.startLine}: ${r.note}`);
-  for (const s of plan.skipped) out.push(`  skip finding ${s.finding}: ${s.reason}`);
+  const seen = new Set<string>();
+  for (const r of plan.rewrites) {
+    if (r.enabled || !r.note || seen.has(r.finding)) continue;
+    seen.add(r.finding);
+    out.push(`  keep ${labels.get(r.finding) ?? `${tildify(r.file, home)}:${r.startLine}`}: ${r.note}`);
+  }
+  for (const s of plan.skipped) out.push(`  leave ${labels.get(s.finding) ?? `finding ${s.finding}`}: ${s.reason}`);
   if (out.length === 1) out.push('  nothing to do');
   return out.join('\n');
 }

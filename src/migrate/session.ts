@@ -2,7 +2,7 @@
  * One audit's shared state: the files read (with their parse trees, for span checks and rewrites), the
  * definitions found (aliases, functions, abbreviations, wrappers), and the global shell variables.
  */
-import { parseScript, type Node, type Script } from './syntax.js';
+import { parseScript, type Cmd, type Node, type Script } from './syntax.js';
 import type { Dialect } from './tokenizer.js';
 import { Scope } from './scope.js';
 import type { TextFile } from './files.js';
@@ -16,6 +16,8 @@ export interface SourceFile extends TextFile {
   lines: LineIndex;
   /** Whether migrate may rewrite it (inside HOME, writable). */
   rewritable: boolean;
+  /** Commands per statement id (built on first use). */
+  byStmt?: Map<number, Cmd[]>;
 }
 
 export type DefinitionKind = 'alias' | 'function' | 'abbr' | 'wrapper';
@@ -60,6 +62,10 @@ export class LineIndex {
   get count(): number {
     return this.starts.length;
   }
+  /** Offset where a 1-based line starts. */
+  startOf(line: number): number {
+    return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
+  }
 }
 
 export const LIMITS = {
@@ -82,6 +88,8 @@ export class Session {
   sourcedCount = 0;
   /** Functions already read as called at start-up. */
   readonly inlined = new Set<string>();
+  /** file:name:line of every definition, to skip repeats when a broken file is re-read line by line. */
+  readonly defKeys = new Set<string>();
 
   constructor(readonly home: string) {
     this.scope = new Scope(undefined, home);
@@ -111,24 +119,42 @@ const GUARDS = new Set(['command', 'type', 'which', 'hash', '[', '[[', 'test', '
 export function spanConflict(sf: SourceFile, start: number, end: number, stmt?: number): string | undefined {
   const first = sf.lines.lineOf(start);
   const last = sf.lines.lineOf(Math.max(start, end - 1));
-  for (const c of sf.script.cmds) {
+  const cmds = sf.script.cmds;
+  const from = sf.lines.startOf(first);
+  const to = last < sf.lines.count ? sf.lines.startOf(last + 1) : Number.MAX_SAFE_INTEGER;
+  // Commands are in text order: look only near the lines in question.
+  let lo = 0;
+  let hi = cmds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cmds[mid].start < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = Math.max(0, lo - 64); i < cmds.length; i++) {
+    const c = cmds[i];
+    if (c.start >= to) break;
+    if (c.end <= from) continue;
     if (c.start >= start && c.end <= end) continue;
-    const cFirst = sf.lines.lineOf(c.start);
-    const cLast = sf.lines.lineOf(Math.max(c.start, c.end - 1));
-    if (cLast < first || cFirst > last) continue;
     if (stmt !== undefined && c.stmt === stmt && GUARDS.has(literal(c.words[0]) ?? '')) continue;
-    return `line ${Math.max(cFirst, first)} holds other commands too`;
+    return `line ${Math.max(sf.lines.lineOf(c.start), first)} holds other commands too`;
   }
   return undefined;
 }
 
 /** The offsets covering every command of a statement (an && / || / | list). */
 export function statementSpan(sf: SourceFile, stmt: number, fallback: { start: number; end: number }): { start: number; end: number; guardsOnly: boolean } {
+  if (!sf.byStmt) {
+    sf.byStmt = new Map();
+    for (const c of sf.script.cmds) {
+      const l = sf.byStmt.get(c.stmt);
+      if (l) l.push(c);
+      else sf.byStmt.set(c.stmt, [c]);
+    }
+  }
   let start = fallback.start;
   let end = fallback.end;
   let guardsOnly = true;
-  for (const c of sf.script.cmds) {
-    if (c.stmt !== stmt) continue;
+  for (const c of sf.byStmt.get(stmt) ?? []) {
     start = Math.min(start, c.start);
     end = Math.max(end, c.end);
     if (c.end <= fallback.start || c.start >= fallback.end) {

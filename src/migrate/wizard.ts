@@ -73,6 +73,12 @@ export async function reviewPlan(a: AuditResult, plan: Plan, io: Prompter, show:
       }
     }
     names.add(p.name);
+    if (p.key && p.keyAlias && (p.key.kind === 'literal' || p.key.kind === 'env')) {
+      if (!(await io.confirm(`Store the key (${describeKey(p.key)}) in the keychain as ${p.provider}/${p.keyAlias}?`, true))) {
+        p.key = null;
+        for (const r of plan.rewrites) if (r.profile === p.name && r.enabled) (r.enabled = false), (r.note = 'the key was not stored; the old definition stays');
+      }
+    }
     if (p.key && (p.key.kind === 'command' || (p.key.kind === 'reference' && p.key.ref?.startsWith('op://'))) && !p.key.run) {
       p.key.run = await io.confirm(`Run \`${p.key.command ?? `op read ${p.key.ref}`}\` now to read the key?`, false);
       if (p.key.run) for (const r of plan.rewrites) if (r.profile === p.name && r.note?.startsWith('the key comes from')) (r.enabled = true), delete r.note;

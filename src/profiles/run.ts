@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { UserError, EXIT } from '../errors.js';
 import { configDir, realHome, ringletHome } from '../config/paths.js';
@@ -12,7 +13,7 @@ import type { ProviderSpec, Wire } from '../providers/types.js';
 import { getSecret } from '../credentials/store.js';
 import type { UsageRecord } from '../ledger/types.js';
 import { baseEnvironment, DEFAULT_SHARE, linkShared } from './environment.js';
-import type { Profile } from './manifest-types.js';
+import type { Profile, SandboxMode } from './manifest-types.js';
 import { readProfile } from './manifest.js';
 
 export interface RunPlan {
@@ -28,6 +29,17 @@ export interface RunPlan {
   command: string[];
   runsAgent: boolean;
   model?: string;
+  /** Run inside bwrap / sandbox-exec (see sandboxWanted). */
+  sandboxed: boolean;
+}
+
+/**
+ * Whether a local run is sandboxed: `--sandbox` / `--no-sandbox` decide; otherwise the profile's mode
+ * (`always` sandboxes every run; `remote`, the default, and `never` leave local runs alone — remote sessions
+ * are decided by the daemon, which passes `--sandbox`).
+ */
+export function sandboxWanted(mode: SandboxMode | undefined, flag: boolean | undefined): boolean {
+  return flag ?? mode === 'always';
 }
 
 /**
@@ -35,7 +47,7 @@ export interface RunPlan {
  * `args` are the words after `--`: empty runs the agent; a first word naming the agent (its id or binary)
  * runs the agent with the rest; anything else is a command run inside the profile's environment.
  */
-export function planRun(profile: Profile, args: string[], env: NodeJS.ProcessEnv = process.env): RunPlan {
+export function planRun(profile: Profile, args: string[], opts: { sandbox?: boolean } = {}, env: NodeJS.ProcessEnv = process.env): RunPlan {
   const m = profile.manifest;
   const agent = getAgent(m.agent);
   const provider = getProvider(m.provider, env);
@@ -59,6 +71,7 @@ export function planRun(profile: Profile, args: string[], env: NodeJS.ProcessEnv
   const meter = Boolean(upstream) && m.run?.meter !== false;
   return {
     profile, agent, provider, wire, upstream, keyAccount, meter, runsAgent, model: pc.model,
+    sandboxed: sandboxWanted(m.run?.sandbox, opts.sandbox),
     command: runsAgent ? [path, ...agentArgs] : [path, ...args.slice(1)],
   };
 }
@@ -72,6 +85,7 @@ export function explainPlan(plan: RunPlan, reason: string): string {
     `key       ${plan.keyAccount ? `keychain ${plan.keyAccount}` : '(none)'}`,
     `model     ${plan.model ?? '(agent default)'}`,
     `meter     ${plan.meter ? 'on (local proxy holds the key)' : 'off'}`,
+    `sandbox   ${plan.sandboxed ? 'on' : 'off'}`,
     `home      ${plan.profile.home}`,
     `command   ${plan.command.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ')}`,
   ];
@@ -93,7 +107,7 @@ function requireKey(plan: RunPlan, env: NodeJS.ProcessEnv): string | undefined {
  * key), for callers that run it elsewhere (the daemon's sessions): throws the same UserError, starts nothing.
  */
 export function preflightRun(name: string, args: string[], env: NodeJS.ProcessEnv = process.env): RunPlan {
-  const plan = planRun(readProfile(name, env), args, env);
+  const plan = planRun(readProfile(name, env), args, {}, env);
   requireKey(plan, env);
   return plan;
 }
@@ -135,6 +149,7 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
     hookCommand: runHooks.hookCommand, hookEvents: runHooks.hookEvents,
   };
   agent.prepareHome(ctx);
+  const command = plan.sandboxed ? await withoutInnerSandbox(plan, home) : plan.command;
   linkShared(realHome(env), home, [...(profile.manifest.home?.share ?? DEFAULT_SHARE), ...(agent.homeShare?.(ctx) ?? [])]);
 
   const childEnv: Record<string, string> = {
@@ -154,7 +169,17 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
   await hooks.fireStart(runHooks, runInfo, env);
   let status: number | null = null;
   try {
-    status = await spawnInherited(plan.command, childEnv, cwd);
+    if (plan.sandboxed) {
+      // Sandbox code (bwrap argv, network bridge, audit socket) loads only for sandboxed runs.
+      const { runProfileSandboxed } = await import('../sandbox/index.js');
+      status = await runProfileSandboxed({
+        profile, command, childEnv, cwd, env,
+        meterPort: meter ? Number(new URL(meter.baseUrl).port) : undefined,
+        share: profile.manifest.home?.share ?? DEFAULT_SHARE,
+      });
+    } else {
+      status = await spawnInherited(command, childEnv, cwd);
+    }
     return status;
   } finally {
     await meter?.close();
@@ -163,6 +188,25 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
     if (plan.runsAgent && !(plan.meter && agent.id === 'opencode')) await importAfterRun(profile.name, agent, provider.id, home);
     await hooks.afterRun(runHooks, runInfo, status, env);
   }
+}
+
+/**
+ * With `[sandbox] inner-sandbox = false` the agent's own sandbox cannot start inside ours (no nested user
+ * namespaces), so turn it off: Codex by a config override on its command line, Claude Code in its settings.
+ */
+async function withoutInnerSandbox(plan: RunPlan, home: string): Promise<string[]> {
+  const { innerSandboxAdjustment } = await import('../sandbox/index.js');
+  const adj = innerSandboxAdjustment(plan.agent.id, { innerSandbox: plan.profile.manifest.sandbox?.['inner-sandbox'] !== false });
+  if (adj.claudeSettings) {
+    const { readJsonObject, writeJsonIfChanged } = await import('../agents/home-files.js');
+    const file = join(home, '.claude', 'settings.json');
+    writeJsonIfChanged(file, { ...readJsonObject(file), ...adj.claudeSettings }, { mode: 0o600 });
+  }
+  if (adj.codexConfig && plan.runsAgent) {
+    const overrides = Object.entries(adj.codexConfig).flatMap(([k, v]) => ['-c', `${k}=${JSON.stringify(v)}`]);
+    return [plan.command[0], ...overrides, ...plan.command.slice(1)];
+  }
+  return plan.command;
 }
 
 /** Writes metered responses to the ledger; opened on the first response so `-- true` never loads SQLite. */

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { configDir, realHome, ringletHome } from '../config/paths.js';
 import type { Profile } from '../profiles/manifest-types.js';
 import { resolvePolicy } from './policy.js';
@@ -33,6 +34,7 @@ export async function runProfileSandboxed(opts: {
 }): Promise<number> {
   const env = opts.env ?? process.env;
   const { profile } = opts;
+  mkdirSync(profile.home, { recursive: true, mode: 0o700 });
   const policy = resolvePolicy({
     profile: profile.name,
     profileDir: profile.dir,
@@ -44,6 +46,8 @@ export async function runProfileSandboxed(opts: {
     manifestSandbox: profile.manifest.sandbox,
     share: opts.share ?? profile.manifest.home?.share,
     meterPort: opts.meterPort,
+    // The agent binary may live under a hidden dir (Claude Code's ~/.claude/local install).
+    reveal: opts.command[0]?.startsWith('/') ? [opts.command[0]] : [],
   });
   // Appends are chained and awaited before returning, so the caller may exit right after.
   let pending: Promise<void> = Promise.resolve();

@@ -56,6 +56,12 @@ export interface ResolvePolicyInput {
   protectedHomeFiles?: string[];
   meterPort?: number;
   uid?: number;
+  /**
+   * Paths that must stay readable even under a hidden one, e.g. the agent binary (Claude Code's older
+   * "local" install lives in ~/.claude/local). Revealed read-only: the directory holding each path when it
+   * lies strictly inside the hidden one, else only the path itself.
+   */
+  reveal?: string[];
 }
 
 /** Entries of the ringlet config dir a sandboxed run may read (hook dispatch needs them); the rest is hidden. */
@@ -284,6 +290,15 @@ export function resolvePolicy(input: ResolvePolicyInput): SandboxPolicy {
       throw new UserError(`[sandbox] hidden path ${p} contains a writable root of the run; hide something narrower`, EXIT.config);
     }
     hide(p);
+  }
+
+  for (const r of input.reveal ?? []) {
+    if (!existsSync(r)) continue;
+    const p = real(r);
+    const mask = [...hidden.keys()].filter((h) => isUnder(p, h)).sort((a, b) => b.length - a.length)[0];
+    if (!mask || secrets.some((s) => isUnder(p, s))) continue;
+    const dir = dirname(p);
+    readOnly.add(dir !== mask && isUnder(dir, mask) ? dir : p);
   }
 
   // Inside writable roots: what would run the agent's code outside the sandbox later stays read-only.

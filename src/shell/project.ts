@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSy
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import { UserError, EXIT } from '../errors.js';
-import { isValidName, paths, ringletHome } from '../config/paths.js';
+import { isValidName, paths, realHome, ringletHome } from '../config/paths.js';
 import { writeFileAtomic } from '../config/atomic.js';
 
 /**
@@ -46,14 +46,24 @@ export function projectKey(file: string): string {
   return join(dir, basename(abs));
 }
 
-/** The nearest project file at or above `start` (a directory), the same walk the shell hook does. */
-export function findProjectFile(start: string): string | undefined {
+/**
+ * The nearest project file at or above `start` (a directory), the same walk the shell hook does: below
+ * HOME it stops at HOME, elsewhere at the root.
+ */
+export function findProjectFile(start: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   let dir: string;
   try {
     dir = realpathSync(start);
   } catch {
     return undefined;
   }
+  let home = resolve(realHome(env));
+  try {
+    home = realpathSync(home);
+  } catch {
+    /* keep the spelled HOME */
+  }
+  const stop = home !== '/' && dir.startsWith(`${home}/`) ? home : undefined;
   for (;;) {
     for (const name of PROJECT_FILES) {
       const f = join(dir, name);
@@ -64,13 +74,13 @@ export function findProjectFile(start: string): string | undefined {
       }
     }
     const up = dirname(dir);
-    if (up === dir) return undefined;
+    if (up === dir || dir === stop) return undefined;
     dir = up;
   }
 }
 
 /** Resolve what `allow`/`deny` act on: a project file, or the nearest one from a directory upward. */
-export function resolveTarget(target: string | undefined, cwd = process.cwd()): string | undefined {
+export function resolveTarget(target: string | undefined, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string | undefined {
   const abs = resolve(cwd, target ?? '.');
   let st;
   try {
@@ -79,7 +89,7 @@ export function resolveTarget(target: string | undefined, cwd = process.cwd()): 
     // A file that is gone can still be denied by name.
     return (PROJECT_FILES as readonly string[]).includes(basename(abs)) ? abs : undefined;
   }
-  if (st.isDirectory()) return findProjectFile(abs);
+  if (st.isDirectory()) return findProjectFile(abs, env);
   if (!(PROJECT_FILES as readonly string[]).includes(basename(abs))) {
     throw new UserError(`${abs} is not a project file (expected ${PROJECT_FILES.join(' or ')})`, EXIT.usage);
   }

@@ -27,9 +27,12 @@ export interface AliasEntry {
   agent?: string;
 }
 
+/** An approved project file as the shell looks it up: under every spelling its path can have there. */
+export interface AllowedEntry { keys: string[]; profile: string; content: string }
+
 export interface StateData {
   mappings: MappingEntry[];
-  allowed: AllowRecord[];
+  allowed: AllowedEntry[];
   aliases: AliasEntry[];
   notify: boolean;
   watch: { path: string; exists: boolean }[];
@@ -105,7 +108,7 @@ export function collectState(opts: StateOptions, env: NodeJS.ProcessEnv = proces
   } catch (err) {
     warnings.push(`${(err as Error).message.split('\n')[0]}; directory mappings and aliases are off until it is fixed`);
   }
-  const home = realHome(env);
+  const home = resolve(realHome(env));
   const mappings = compileMappings(cfg['directory-mapping'] ?? [], home);
   const aliases: AliasEntry[] = [];
   if (opts.aliases) {
@@ -119,7 +122,25 @@ export function collectState(opts: StateOptions, env: NodeJS.ProcessEnv = proces
     }
   }
   const watch = watchedPaths(env).map((p) => ({ path: p, exists: exists(p) }));
-  return { mappings, allowed: listAllowed(env), aliases, notify: cfg.shell?.notify ?? true, watch, warnings };
+  return { mappings, allowed: allowedEntries(listAllowed(env), home), aliases, notify: cfg.shell?.notify ?? true, watch, warnings };
+}
+
+/**
+ * Records hold the physical path. The hook resolves symlinks only below HOME, so when HOME itself is
+ * reached through a symlink (/home -> /data/home), the path spelled from $HOME is a key too.
+ */
+function allowedEntries(records: AllowRecord[], home: string): AllowedEntry[] {
+  let homeReal = home;
+  try {
+    homeReal = realpathSync(home);
+  } catch {
+    /* no HOME on disk: nothing to respell */
+  }
+  return records.map((r) => {
+    const keys = [r.path];
+    if (homeReal !== home && r.path.startsWith(`${homeReal}/`)) keys.push(home + r.path.slice(homeReal.length));
+    return { keys, profile: r.profile, content: r.content };
+  });
 }
 
 /** What the state is computed from: config.toml, the allow store, the profiles (alias targets). */
@@ -138,16 +159,37 @@ function exists(p: string): boolean {
 
 const matchKey = (dir: string) => (dir === '/' ? '/' : `${dir}/`);
 
+/**
+ * The staleness tests, one per input, so a cd pays only for config.toml: the allow store is tested when a
+ * project file is found, the profiles when an alias runs. A test is true when the input changed after the
+ * state was built (or appeared, or went away). Each costs two or three stat() calls.
+ */
+function staleTests(shell: ShellName, d: StateData, stamp: string): { name: string; cond: string }[] {
+  const names = ['config', 'allow', 'profiles'];
+  return d.watch.map((w, i) => {
+    let cond: string;
+    if (shell === 'fish') {
+      const W = fishQuote(w.path);
+      const S = fishQuote(stamp);
+      // fish's `a -ot b` is true when a is missing: existence is tested on its own.
+      cond = w.exists ? `not test -e ${W}; or not test ${W} -ot ${S}` : `test -e ${W}`;
+    } else {
+      const W = posixQuote(w.path);
+      const S = posixQuote(stamp);
+      // zsh's `a -ot b` needs both files: false when either is missing, so one test covers all cases.
+      // bash's is true when a is missing, hence the separate existence test.
+      cond = !w.exists ? `-e ${W}` : shell === 'zsh' ? `! ${W} -ot ${S}` : `! -e ${W} || ! ${W} -ot ${S}`;
+    }
+    return { name: names[i] ?? `input${i}`, cond };
+  });
+}
+
 function renderPosix(shell: 'bash' | 'zsh', d: StateData, stamp: string): string {
   const q = posixQuote;
   const L: string[] = [];
   L.push(`__ringlet_stamp=${q(stamp)}`);
   L.push(`__ringlet_notify=${d.notify ? '1' : "''"}`);
-  // zsh's `a -nt b` is false when b is missing, so the stamp's absence is tested explicitly.
-  const conds = [`! -e ${q(stamp)}`, ...d.watch.map((w) => (w.exists ? `! -e ${q(w.path)} || ${q(w.path)} -nt ${q(stamp)}` : `-e ${q(w.path)}`))];
-  L.push('__ringlet_stale() {');
-  L.push(`    [[ ${conds.join(' || ')} ]]`);
-  L.push('}');
+  for (const t of staleTests(shell, d, stamp)) L.push(`__ringlet_stale_${t.name}() { [[ ${t.cond} ]]; }`);
   // zsh: the user's options (KSH_GLOB, SH_GLOB, …) must not change how the patterns match.
   const emulate = shell === 'zsh' ? ['    emulate -L zsh'] : [];
   // Paths and contents are literal text in single quotes; a `$` in them is not meant to expand.
@@ -160,21 +202,22 @@ function renderPosix(shell: 'bash' | 'zsh', d: StateData, stamp: string): string
   L.push('}');
   L.push(...literal, '__ringlet_allowed() {', ...emulate);
   L.push('    case $1 in');
-  for (const a of d.allowed) L.push(`    ${q(a.path)}) __ringlet_hit=${q(a.profile)}; [[ $2 == ${q(a.content)} ]] ;;`);
+  for (const a of d.allowed) L.push(`    ${a.keys.map(q).join('|')}) __ringlet_hit=${q(a.profile)}; [[ $2 == ${q(a.content)} ]] ;;`);
   L.push('    *) return 2 ;;');
+  L.push('    esac');
+  L.push('}');
+  L.push('__ringlet_alias_target() {', ...emulate);
+  L.push('    case $1 in');
+  for (const a of d.aliases) L.push(`    ${q(a.name)}) __ringlet_hit=${q(a.profile)} __ringlet_agent=${q(a.agent ?? '')} ;;`);
+  L.push('    *) return 1 ;;');
   L.push('    esac');
   L.push('}');
   L.push('__ringlet_unalias');
   L.push(`__ringlet_aliases=(${d.aliases.map((a) => q(a.name)).join(' ')})`);
   for (const a of d.aliases) {
     L.push(`builtin unalias ${q(a.name)} 2>/dev/null || :`);
-    if (a.agent) {
-      L.push(`function ${a.name} { __ringlet_cli profiles run ${q(a.profile)} -- ${q(a.agent)} "$@"; }`);
-      if (shell === 'zsh') L.push(`if (( $+functions[compdef] )); then compdef ${q(`${a.name}=${a.agent}`)}; fi`);
-    } else {
-      const msg = `ringlet: alias ${a.name}: profile "${a.profile}" does not exist (ringlet profiles list)`;
-      L.push(`function ${a.name} { builtin printf '%s\\n' ${q(msg)} >&2; return 3; }`);
-    }
+    L.push(`function ${a.name} { __ringlet_alias ${q(a.name)} "$@"; }`);
+    if (shell === 'zsh' && a.agent) L.push(`if (( $+functions[compdef] )); then compdef ${q(`${a.name}=${a.agent}`)}; fi`);
   }
   for (const w of d.warnings) L.push(...literal, `builtin printf '%s\\n' ${q(`ringlet: ${w}`)} >&2`);
   return L.join('\n') + '\n';
@@ -185,10 +228,7 @@ function renderFish(d: StateData, stamp: string): string {
   const L: string[] = [];
   L.push(`set -g __ringlet_stamp ${q(stamp)}`);
   L.push(d.notify ? 'set -g __ringlet_notify 1' : 'set -g __ringlet_notify');
-  const conds = [`not test -e ${q(stamp)}`, ...d.watch.flatMap((w) => (w.exists ? [`not test -e ${q(w.path)}`, `test ${q(w.path)} -nt ${q(stamp)}`] : [`test -e ${q(w.path)}`]))];
-  L.push('function __ringlet_stale');
-  L.push(`    ${conds.join('; or ')}`);
-  L.push('end');
+  for (const t of staleTests('fish', d, stamp)) L.push(`function __ringlet_stale_${t.name}`, `    ${t.cond}`, 'end');
   L.push('function __ringlet_map --argument-names dir');
   for (const m of d.mappings) {
     L.push(`    if string match -qr -- ${q(`^${regexLiteral(matchKey(m.dir))}`)} "$dir"`);
@@ -201,7 +241,7 @@ function renderFish(d: StateData, stamp: string): string {
   L.push('end');
   L.push('function __ringlet_allowed --argument-names file content');
   for (const a of d.allowed) {
-    L.push(`    if test "$file" = ${q(a.path)}`);
+    L.push(`    if contains -- "$file" ${a.keys.map(q).join(' ')}`);
     L.push(`        set -g __ringlet_hit ${q(a.profile)}`);
     L.push(`        test "$content" = ${q(a.content)}`);
     L.push('        return');
@@ -209,17 +249,18 @@ function renderFish(d: StateData, stamp: string): string {
   }
   L.push('    return 2');
   L.push('end');
+  L.push('function __ringlet_alias_target --argument-names name');
+  L.push('    switch $name');
+  for (const a of d.aliases) L.push(`        case ${q(a.name)}`, `            set -g __ringlet_hit ${q(a.profile)}`, `            set -g __ringlet_agent ${q(a.agent ?? '')}`, '            return 0');
+  L.push('    end');
+  L.push('    return 1');
+  L.push('end');
   L.push('__ringlet_unalias');
   L.push(`set -g __ringlet_aliases ${d.aliases.map((a) => q(a.name)).join(' ')}`.trimEnd());
   for (const a of d.aliases) {
-    if (a.agent) {
-      L.push(`function ${a.name} --wraps ${q(a.agent)} --description ${q(`${a.agent} in ringlet profile ${a.profile}`)}`);
-      L.push(`    __ringlet_cli profiles run ${q(a.profile)} -- ${q(a.agent)} $argv`);
-    } else {
-      L.push(`function ${a.name}`);
-      L.push(`    printf '%s\\n' ${q(`ringlet: alias ${a.name}: profile "${a.profile}" does not exist (ringlet profiles list)`)} >&2`);
-      L.push('    return 3');
-    }
+    const wraps = a.agent ? ` --wraps ${q(a.agent)}` : '';
+    L.push(`function ${a.name}${wraps} --description ${q(`ringlet alias for profile ${a.profile}`)}`);
+    L.push(`    __ringlet_alias ${q(a.name)} $argv`);
     L.push('end');
   }
   for (const w of d.warnings) L.push(`printf '%s\\n' ${q(`ringlet: ${w}`)} >&2`);

@@ -25,16 +25,20 @@ afterAll(async () => {
 
 /** Every route in the router table, with a concrete path (so a new route cannot skip these checks). */
 function allRoutes() {
-  const router = buildRouter({} as DaemonContext);
+  const router = buildRouter({ env: box.env, log: () => {} } as unknown as DaemonContext);
   return router.routes().map((r) => ({ ...r, concrete: r.path.replace(/:[a-z]+/gi, 'nosuchid') }));
 }
 
 describe('authentication', () => {
-  it('knows the core routes, and only /healthz is public', () => {
+  it('knows the core routes; /healthz is public and nothing under /api/ is', () => {
     const routes = allRoutes();
     const keys = routes.map((r) => `${r.method} ${r.path}`);
     for (const k of ['GET /api/profiles', 'GET /api/usage', 'GET /api/sessions', 'POST /api/sessions', 'DELETE /api/sessions/:id', 'WS /api/sessions/:id/ws']) expect(keys).toContain(k);
-    expect(routes.filter((r) => r.public).map((r) => r.path)).toEqual(['/healthz']);
+    const open = routes.filter((r) => r.public).map((r) => r.path);
+    expect(open).toContain('/healthz');
+    expect(open.filter((p) => p.startsWith('/api/'))).toEqual([]);
+    // Public routes only read (the dashboard's login page and static files): nothing that changes state, no terminal.
+    expect(routes.filter((r) => r.public && r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 
   it('refuses every non-public route without a token and with a wrong one', async () => {

@@ -10,7 +10,7 @@ import { parse } from 'smol-toml';
 import { makeSandbox, NODE_BIN, ringlet, type Sandbox } from '../support/env.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { codexHookHash } from '../../src/agents/codex.js';
-import { jsonLines, sleep, waitFor } from './helpers.js';
+import { jsonLines, removeSandbox, sleep, waitFor } from './helpers.js';
 
 const CLAUDE = join(NODE_BIN, 'claude');
 const CODEX = join(NODE_BIN, 'codex');
@@ -90,7 +90,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake?.close();
-  sb?.cleanup();
+  // Background hook jobs and the agents' own stragglers may still be writing for a moment.
+  await sleep(300);
+  if (sb) removeSandbox(sb.dir);
 });
 
 /** Run the agent with a tool call to `command`; returns the model requests of this run. */
@@ -158,6 +160,17 @@ for (const c of cases) {
     }, 30_000);
   });
 }
+
+describe.skipIf(!existsSync(CLAUDE))('Claude Code: a failing tool', () => {
+  it('is still audited (Claude Code reports it as PostToolUseFailure)', async () => {
+    const cwd = workdir();
+    const command = 'ls ./no-such-dir; exit 3';
+    await runWithTool('cl-script', 'claude', command, cwd);
+    const line = await waitFor(() => audit('cl-script').find((l) => l.input?.command === command), 8_000, 'the audit line');
+    expect(line).toMatchObject({ event: 'tool-use', tool: 'Bash', failed: true, source: 'PostToolUseFailure' });
+    expect(line.result).toContain('Exit code 3');
+  }, 30_000);
+});
 
 describe.skipIf(!existsSync(CLAUDE))('the user\'s own agent hooks', () => {
   it('survive in settings.json next to ringlet\'s, and still run', async () => {

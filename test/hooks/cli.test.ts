@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { makeSandbox, ROOT, ringlet, type Sandbox } from '../support/env.js';
 import { loadRules } from '../../src/hooks/store.js';
 import { runRule } from '../../src/hooks/engine.js';
+import { closeAudit, queryAudit } from '../../src/audit/store.js';
 import type { HookPayload } from '../../src/hooks/types.js';
 import { jsonLines, waitFor } from './helpers.js';
 
@@ -16,7 +17,7 @@ beforeEach(async () => {
   sb = makeSandbox();
   expect((await ringlet(['profiles', 'create', 'claude', 'p', '--provider', 'anthropic'], sb.env)).code).toBe(0);
 });
-afterEach(() => sb.cleanup());
+afterEach(() => removeSandbox(sb.dir));
 
 const cli = (args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}) => ringlet(args, opts.env ?? sb.env, { input: opts.input, cwd: sb.dir });
 const hooksDir = () => join(sb.env.RINGLET_HOME!, 'profiles', 'p', 'hooks');
@@ -85,6 +86,12 @@ describe('hooks dispatch (what the agents call)', () => {
     const deny = await dispatch('PreToolUse', bash('rm -rf /tmp/x'));
     expect(deny).toMatchObject({ code: 2, stdout: '' });
     expect(deny.stderr).toBe('no rm, please (ringlet hook pre-tool-use-1)\n');
+    // The denial is in the audit log, under the profile.
+    const rows = queryAudit({ type: 'hook-deny', env: sb.env });
+    closeAudit();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ profile: 'p', data: { hook: 'pre-tool-use-1', scope: 'p', handler: 'shell', agent: 'claude', tool: 'Bash', reason: 'no rm, please', source: 'PreToolUse' } });
+    expect(JSON.parse(rows[0].data.input as string)).toEqual({ command: 'rm -rf /tmp/x' });
     expect(await dispatch('PreToolUse', bash('ls'))).toMatchObject({ code: 0, stdout: '', stderr: '' });
     // The matcher: another tool is not this hook's business.
     expect(await dispatch('PreToolUse', { tool_name: 'Edit', tool_input: { command: 'rm' } })).toMatchObject({ code: 0 });

@@ -21,7 +21,7 @@ beforeEach(() => {
 afterEach(() => {
   ledger?.close();
   ledger = undefined;
-  sb.cleanup();
+  removeSandbox(sb.dir);
 });
 
 async function ok(args: string[], input?: string) {

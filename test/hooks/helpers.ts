@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 
 /** Poll until `check` returns a value (background hooks finish after the command that fired them). */
-export async function waitFor<T>(check: () => T | undefined | false, ms = 8_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(check: () => T | undefined | null | false | 0 | '', ms = 8_000, what = 'condition'): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = check();
@@ -17,3 +17,8 @@ export function jsonLines(file: string): any[] {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Remove a test sandbox; background hook jobs may still be finishing a write in it. */
+export function removeSandbox(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+}

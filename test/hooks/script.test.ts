@@ -19,7 +19,7 @@ beforeAll(() => {
   marker = join(sb.dir, 'spawned-marker');
   writeFileSync(secret, SECRET);
 });
-afterAll(() => sb.cleanup());
+afterAll(() => removeSandbox(sb.dir));
 
 const ctx = { event: 'pre-tool-use', tool: 'Bash', input: { command: 'ls' } };
 const run = (source: string, timeoutMs = 1000) => runScript(source, 'probe.js', 'pre-tool-use', ctx, { timeoutMs });

@@ -93,7 +93,7 @@ describe('webhook hooks through ringlet', () => {
     sb = makeSandbox();
     expect((await ringlet(['profiles', 'create', 'claude', 'p', '--provider', 'anthropic'], sb.env)).code).toBe(0);
   });
-  afterEach(() => sb.cleanup());
+  afterEach(() => removeSandbox(sb.dir));
 
   const dispatch = (event: string, input: object) => {
     const env = { ...sb.env, RINGLET_PROFILE: 'p', RINGLET_AGENT: 'claude' };

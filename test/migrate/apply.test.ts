@@ -49,6 +49,13 @@ describe('ringlet migrate --yes, again, and --undo', () => {
     expect(manifest).toContain('endpoint = "https://api.deepseek.com/anthropic"');
     expect(manifest).toContain('model = "deepseek-chat"');
 
+    // The audit log names what changed (never a key).
+    const log = await ringlet(['audit', 'query', '--json'], sb.env);
+    const rows = JSON.parse(log.stdout) as { type: string; data: { profiles: string[]; files: string[] } }[];
+    expect(rows.map((x) => x.type)).toEqual(['migration-applied']);
+    expect(rows[0].data.profiles.sort()).toEqual(['default', 'ds', 'glm', 'kimi', 'vertex', 'work', 'work-codex']);
+    expect(log.stdout).not.toContain('FIXTURE');
+
     const mid = state(sb);
     const again = await ringlet(['migrate', '--yes'], sb.env);
     expect(again.code, again.stderr).toBe(0);

@@ -40,10 +40,10 @@ function hostileHome(): Sandbox {
   put(h, '.config/fish/conf.d/deep.fish', `set -gx X ${'('.repeat(3000)}${')'.repeat(3000)}\n`);
   put(h, '.config/fish/functions/nested.fish', '$('.repeat(20_000));
   // Many files sourced through a glob, a long source chain, weird names.
-  for (let i = 0; i < 450; i++) put(h, `.zsh.d/f${String(i).padStart(3, '0')}.zsh`, i === 7 ? "alias seven='ANTHROPIC_BASE_URL=http://localhost:4000 claude'\n" : `export V${i}=${i}\n`);
+  for (let i = 0; i < 450; i++) put(h, `.zsh.${i < 250 ? 'd' : 'e'}/f${String(i).padStart(3, '0')}.zsh`, i === 7 ? "alias seven='ANTHROPIC_BASE_URL=http://localhost:4000 claude'\n" : `export V${i}=${i}\n`);
   put(h, '.zshrc.d/chain0.zsh', 'source ~/.zshrc.d/chain1.zsh\n');
   for (let i = 1; i < 40; i++) put(h, `.zshrc.d/chain${i}.zsh`, `source ~/.zshrc.d/chain${i + 1}.zsh\n`);
-  put(h, '.bash_profile', 'for f in ~/.zsh.d/*.zsh; do source "$f"; done\nsource ~/.zshrc.d/chain0.zsh\nsource "~/we ird/$(x)/`y`"\n');
+  put(h, '.bash_profile', 'for f in ~/.zsh.d/*.zsh; do source "$f"; done\nfor f in ~/.zsh.e/*.zsh; do source "$f"; done\nsource ~/.zshrc.d/chain0.zsh\nsource "~/we ird/$(x)/`y`"\n');
   // Project roots with a symlink loop and a FIFO named .envrc.
   mkdirSync(join(h, 'Projects', 'p'), { recursive: true });
   symlinkSync(join(h, 'Projects'), join(h, 'Projects', 'p', 'loop'));

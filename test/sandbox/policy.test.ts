@@ -42,7 +42,8 @@ describe('resolvePolicy', () => {
   });
 
   it.runIf(realpathSync(tmpdir()).startsWith('/tmp/') || realpathSync(tmpdir()) === '/tmp')('under /tmp, masks are dropped: the private /tmp hides them already', () => {
-    expect(resolvePolicy(input).hidden).toEqual([]);
+    // Only system paths remain (/run); nothing of the tree under /tmp needs its own mask.
+    expect(resolvePolicy(input).hidden.filter((h) => h.path.startsWith(base))).toEqual([]);
   });
 
   it('reveals config.toml, hooks and providers, the profile dir read-only, and protects .git, rc files and agent hook settings', () => {
@@ -109,6 +110,21 @@ describe('resolvePolicy outside /tmp (where the masks are mounted)', () => {
       [v('rh/profiles/other')]: true, [v('home/.aws')]: true, [v('home/.netrc')]: false, [v('home/.claude')]: true,
     });
     expect(hidden[v('home/.ssh')]).toBeUndefined(); // shared by the profile
+    expect(hidden['/run']).toBe(true); // service sockets
     expect(p.uid).toBe(0);
+  });
+
+  it('reveals an agent binary under a hidden dir: its directory, or only the file when it sits in the hidden dir itself', () => {
+    const v = (...p: string[]) => join(vb, ...p);
+    mkdirSync(v('home/.claude/local'), { recursive: true });
+    writeFileSync(v('home/.claude/local/claude'), '#!/bin/sh\n');
+    writeFileSync(v('home/.claude/claude'), '#!/bin/sh\n');
+    const base = { profile: 'work', profileDir: v('rh/profiles/work'), profileHome: v('rh/profiles/work/HOME'), cwd: v('ws'), ringletHome: v('rh'), configDir: v('cfg'), realHome: v('home') };
+    const p = resolvePolicy({ ...base, reveal: [v('home/.claude/local/claude'), v('home/.claude/claude'), v('cfg/credentials.toml'), '/usr/bin/env'] });
+    expect(p.readOnly).toContain(v('home/.claude/local'));
+    expect(p.readOnly).toContain(v('home/.claude/claude'));
+    expect(p.readOnly).not.toContain(v('home/.claude'));
+    expect(p.readOnly.some((r) => r.startsWith(v('cfg/credentials')))).toBe(false); // never a secret
+    expect(p.readOnly).not.toContain('/usr/bin');
   });
 });

@@ -100,7 +100,7 @@ describe('dashboard in a real browser', () => {
     expect(res?.status()).toBe(200);
     // Redirected to a URL without the code.
     expect(page.url()).toBe(`http://127.0.0.1:${box.port}/`);
-    await page.getByRole('heading', { name: 'Spend' }).waitFor();
+    await page.getByRole('heading', { name: 'Spend', exact: true }).waitFor();
     await page.locator('[data-connection="ok"]').waitFor();
 
     const cookies = await context.cookies(`http://127.0.0.1:${box.port}/`);
@@ -151,8 +151,8 @@ describe('dashboard in a real browser', () => {
       const shown = await card(id);
       expect(shown.cost, id).toBe(cli.costUsd);
       expect(shown.requests, id).toBe(cli.requests);
-      // Formatted as the CLI formats it: $x.xx, with `?` when some of it has no price.
-      expect(shown.text).toBe(`$${cli.costUsd.toFixed(2)}${cli.unpricedRequests ? '?' : ''}`);
+      // Formatted as the CLI formats it: $x.xx, a trailing `?` when part has no price, `?` when none has.
+      expect(shown.text).toBe(cli.unpricedRequests === cli.requests ? '?' : `$${cli.costUsd.toFixed(2)}${cli.unpricedRequests ? '?' : ''}`);
     };
     await expectCard('today', ['--since', today]);
     await expectCard('week', ['--since', monday]);
@@ -254,7 +254,7 @@ describe('dashboard in a real browser', () => {
     await screenshots(page, 'profile-detail');
   });
 
-  it('starts Claude Code from the page, types into its terminal, sees the answer; detach, and `ringlet attach` shows the same screen', async () => {
+  it('starts Claude Code from the page, types into its terminal, sees the answer; detach, and `ringlet attach` shows the same screen', { timeout: 240_000 }, async () => {
     const { page } = browser;
     await page.goto(`http://127.0.0.1:${box.port}/#/sessions`);
     await page.getByLabel('Profile').selectOption('a');
@@ -263,12 +263,26 @@ describe('dashboard in a real browser', () => {
     const id = /sessions\/([0-9a-f]{8})$/.exec(page.url())![1];
     await page.locator('.xterm-rows').waitFor();
 
-    // Claude Code's prompt, then a question typed into the browser terminal.
+    // Claude Code first asks whether to trust the working directory: answered in the browser terminal
+    // with the arrow keys, then its prompt, then a question.
     let screen = '';
-    await until(async () => /for shortcuts|Try "|>\s/.test((screen = await terminalText(page))), 60_000, () => `Claude Code never showed its prompt:\n${screen}`);
+    const waitScreen = (re: RegExp, what: string) => until(async () => re.test((screen = await terminalText(page))), 60_000, () => `${what}:\n${screen}`);
+    const PROMPT = /for shortcuts|shift\+tab to cycle|\n❯ /;
+    await waitScreen(/trust this folder|for shortcuts|shift\+tab to cycle/, 'Claude Code never started');
     await page.locator('.xterm-helper-textarea').focus();
+    // Claude Code draws the question a moment before it reads keys: press until the selection moves.
+    if (/trust this folder/.test(screen)) {
+      await until(async () => {
+        if (/❯ Yes, I trust/.test((screen = await terminalText(page)))) return true;
+        await page.keyboard.press('ArrowDown');
+        await page.waitForTimeout(500);
+        return false;
+      }, 30_000, () => `the selection never moved:\n${screen}`);
+      await page.keyboard.press('Enter');
+    }
+    await waitScreen(PROMPT, 'Claude Code never showed its prompt');
     await page.keyboard.type('say hi from the browser');
-    await page.waitForTimeout(300);
+    await waitScreen(/say hi from the browser/, 'the typed text never showed');
     await page.keyboard.press('Enter');
     await until(async () => (screen = await terminalText(page)).includes('answer from the dashboard fake'), 60_000, () => `no answer on screen:\n${screen}`);
     expect(fake.modelRequests().some((r) => r.apiKey === KEY)).toBe(true);
@@ -298,6 +312,24 @@ describe('dashboard in a real browser', () => {
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Kill session' }).click();
     await page.locator(`tr[data-session="${id}"][data-status="exited"]`).waitFor({ timeout: 15_000 });
+  });
+
+  it('keeps terminal colours (palette and 24-bit) under a CSP without inline styles', async () => {
+    const { page } = browser;
+    const r = await ringlet(['profiles', 'run', 'a', '--detach', '--', 'sh', '-c', 'printf "\\033[31mRED\\033[0m \\033[38;2;255;128;0mORANGE\\033[0m\\n"; exec sleep 30'], box.env);
+    expect(r.code, r.stderr).toBe(0);
+    const id = r.stdout.trim();
+    await page.goto(`http://127.0.0.1:${box.port}/#/sessions/${id}`);
+    await until(async () => (await terminalText(page)).includes('ORANGE'), 15_000);
+    const colour = (text: string) => page.evaluate((t) => {
+      const span = [...document.querySelectorAll('.xterm-rows span')].find((s) => s.textContent === t);
+      return span ? getComputedStyle(span).color : 'missing';
+    }, text);
+    expect(await colour('ORANGE')).toBe('rgb(255, 128, 0)');
+    const red = await colour('RED');
+    expect(red).toMatch(/^rgb\(\d+, \d+, \d+\)$/);
+    expect(red).not.toBe(await page.evaluate(() => getComputedStyle(document.querySelector('.xterm-rows')!).color));
+    expect((await ringlet(['sessions', 'kill', id], box.env)).code).toBe(0);
   });
 
   it('shows the exit status when the session being viewed ends', async () => {

@@ -28,18 +28,19 @@ export class ProfilesRunCommand extends Command {
   name = Option.String({ name: 'name', required: false });
   explain = Option.Boolean('--explain', false, { description: 'Say which profile is picked and what would run; run nothing' });
   detach = Option.Boolean('--detach', false, { description: 'Start it as a session in the daemon and print its id (attach later with `ringlet attach ID`)' });
+  sandbox = Option.Boolean('--sandbox', { description: "Run inside the sandbox (--no-sandbox: outside it), whatever the profile's sandbox mode says" });
   remote = Option.String('--remote', { description: 'Run it as a session on a remote daemon (a name from `ringlet remotes list`, a URL, or local) and attach' });
 
   async execute(): Promise<number> {
     if ((this.detach || this.remote) && !this.explain) {
       const { runInDaemon } = await import('../daemon/run-session.js');
-      return runInDaemon({ name: this.name, args: passthroughArgs(), detach: this.detach, remote: this.remote, stdout: this.context.stdout, stderr: this.context.stderr });
+      return runInDaemon({ name: this.name, args: passthroughArgs(), detach: this.detach, remote: this.remote, sandbox: this.sandbox, stdout: this.context.stdout, stderr: this.context.stderr });
     }
     const { resolveProfileName } = await import('../../profiles/store.js');
     const { readProfile } = await import('../../profiles/manifest.js');
     const { planRun, explainPlan, executeRun } = await import('../../profiles/run.js');
     const choice = resolveProfileName(this.name, process.cwd());
-    const plan = planRun(readProfile(choice.name), passthroughArgs());
+    const plan = planRun(readProfile(choice.name), passthroughArgs(), { sandbox: this.sandbox });
     if (this.explain) {
       this.context.stdout.write(explainPlan(plan, choice.reason));
       return 0;

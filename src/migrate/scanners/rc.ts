@@ -204,8 +204,12 @@ export class PosixWalker {
     }
   }
 
+  /** In a line-by-line pass: was this definition already found? (Records it otherwise.) */
   private seen(name: string, line: number): boolean {
-    return !!this.lineMode && this.session.defs.some((d) => d.file === this.sf && d.name === name && d.line === line);
+    const key = `${this.sf.real}:${name}:${line}`;
+    if (this.session.defKeys.has(key)) return !!this.lineMode;
+    this.session.defKeys.add(key);
+    return false;
   }
 
   private func(node: Extract<Node, { type: 'func' }>, f: Flags): void {

@@ -1,8 +1,8 @@
 /**
  * xterm.js's DOM renderer writes its sizes and colours into <style> elements and `style=""` attributes, and
  * the dashboard's Content-Security-Policy (no 'unsafe-inline') blocks both. Constructed stylesheets and
- * CSSOM property writes are not inline styles, so this routes both there: a <style> element's text goes
- * into an adopted CSSStyleSheet, and setAttribute('style', …) becomes style.setProperty calls. Installed
+ * CSSOM property writes are not inline styles, so this routes both there: the text of a <style> element
+ * (made as an inert <ringlet-style>) goes into an adopted CSSStyleSheet, and setAttribute('style', …) becomes style.setProperty calls. Installed
  * once, before the first terminal is made; nothing else in the app creates either.
  */
 let installed = false;
@@ -13,8 +13,10 @@ export function installCspStyleShim(): void {
 
   const createElement = Document.prototype.createElement;
   Document.prototype.createElement = function (this: Document, tag: string, options?: ElementCreationOptions) {
-    const el = createElement.call(this, tag, options);
-    if (tag.toLowerCase() === 'style') adopt(this, el as HTMLStyleElement);
+    if (tag.toLowerCase() !== 'style') return createElement.call(this, tag, options);
+    // An inert stand-in: a real <style>, even an empty one, is itself reported as a blocked inline style.
+    const el = createElement.call(this, 'ringlet-style') as HTMLElement;
+    adopt(this, el);
     return el;
   } as typeof Document.prototype.createElement;
 
@@ -38,7 +40,7 @@ export function installCspStyleShim(): void {
   };
 }
 
-function adopt(doc: Document, el: HTMLStyleElement): void {
+function adopt(doc: Document, el: HTMLElement): void {
   const sheet = new CSSStyleSheet();
   let text = '';
   doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];

@@ -20,8 +20,8 @@ export interface TermHandle {
   copy(): Promise<boolean>;
   paste(text: string): void;
   send(data: string): void;
-  /** Close the socket (detach); the session keeps running. */
-  detach(): void;
+  /** Close the socket (detach); the session keeps running. Resolves once the daemon has seen it close. */
+  detach(): Promise<void>;
   /** Open a new socket and replay the screen again (after the daemon came back). */
   reconnect(): void;
   dispose(): void;
@@ -144,7 +144,13 @@ export function openTerminal(el: HTMLElement, sessionId: string, events: TermEve
     send: (data) => sendBytes(data),
     detach() {
       closedByUs = true;
-      ws?.close(1000, 'detach');
+      const sock = ws;
+      if (!sock || sock.readyState === WebSocket.CLOSED) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        sock.addEventListener('close', () => resolve());
+        setTimeout(resolve, 1000);
+        sock.close(1000, 'detach');
+      });
     },
     reconnect: () => connect(),
     dispose() {

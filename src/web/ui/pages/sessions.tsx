@@ -68,11 +68,12 @@ export function SessionsPage() {
             {(profiles.data ?? []).filter((p) => !p.error).map((p) => <option key={p.name} value={p.name}>{p.name} ({p.agent})</option>)}
           </select>
         </Field>
-        <Field id="s-args" label="Command (optional)" hint="Runs instead of the agent, inside the profile, e.g. claude --resume">
-          <input id="s-args" value={args} onInput={(e) => setArgs(e.currentTarget.value)} spellcheck={false} autoComplete="off" placeholder={agentOf.get(chosen) ?? ''} />
+        <Field id="s-args" label="Command (optional)" class="grow">
+          <input id="s-args" value={args} onInput={(e) => setArgs(e.currentTarget.value)} spellcheck={false} autoComplete="off" placeholder={agentOf.get(chosen) ?? ''} aria-describedby="s-args-hint" />
         </Field>
         <button class="btn primary" type="submit" disabled={busy || !chosen}>{busy ? 'Starting…' : 'Start session'}</button>
-        {startError && <div class="error-box" role="alert" data-error="start">{startError}</div>}
+        <p class="hint muted small full" id="s-args-hint">Leave the command empty to start the profile's agent; anything else runs inside the profile instead (e.g. <code>claude --resume</code>). Sessions keep running when you close the page.</p>
+        {startError && <div class="error-box full" role="alert" data-error="start">{startError}</div>}
       </form>
       <ErrorBox error={sessions.error ?? actionError} />
       <section class="panel" aria-label="Sessions">
@@ -86,7 +87,7 @@ export function SessionsPage() {
                   <th scope="col" class="hide-narrow">Command</th>
                   <th scope="col">Status</th>
                   <th scope="col" class="hide-narrow">Started</th>
-                  <th scope="col" class="num">Uptime</th>
+                  <th scope="col" class="num hide-narrow">Uptime</th>
                   <th scope="col" class="num hide-narrow">Clients</th>
                   <th scope="col"><span class="visually-hidden">Actions</span></th>
                 </tr>
@@ -99,7 +100,7 @@ export function SessionsPage() {
                     <td class="hide-narrow mono small">{commandOf(s, agentOf.get(s.profile))}</td>
                     <td><StatusBadge s={s} /></td>
                     <td class="hide-narrow small">{localTime(s.startedAt)}</td>
-                    <td class="num">{duration((s.endedAt ? Date.parse(s.endedAt) : now) - Date.parse(s.startedAt))}</td>
+                    <td class="num hide-narrow">{duration((s.endedAt ? Date.parse(s.endedAt) : now) - Date.parse(s.startedAt))}</td>
                     <td class="num hide-narrow">{s.status === 'running' ? s.clients : '—'}</td>
                     <td>
                       <div class="btn-row">

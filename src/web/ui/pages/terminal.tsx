@@ -84,8 +84,8 @@ export function TerminalPage({ id }: { id: string }) {
     return () => clearTimeout(t);
   }, [view.kind, connection, epoch]);
 
-  const detach = () => {
-    handle.current?.detach();
+  const detach = async () => {
+    await handle.current?.detach();
     navigate(href(['sessions']));
   };
   const kill = async () => {
@@ -111,8 +111,8 @@ export function TerminalPage({ id }: { id: string }) {
         <div class="btn-row">
           <button class="btn small" type="button" onClick={async () => { if (!(await handle.current?.copy())) setNote('Select text in the terminal first.'); }}>Copy</button>
           <button class="btn small" type="button" onClick={async () => { try { handle.current?.paste(await navigator.clipboard.readText()); handle.current?.focus(); } catch { setNote('The browser did not allow reading the clipboard; paste with Ctrl+Shift+V.'); } }}>Paste</button>
-          <button class="btn small" type="button" onClick={() => handle.current?.focus()}>Focus terminal</button>
-          {!ended && <button class="btn small" type="button" onClick={detach} data-action="detach">Detach</button>}
+          <button class="btn small hide-narrow" type="button" onClick={() => handle.current?.focus()}>Focus terminal</button>
+          {!ended && <button class="btn small" type="button" onClick={() => void detach()} data-action="detach">Detach</button>}
           {!ended && <button class="btn small danger" type="button" onClick={() => setConfirmKill(true)}>Kill</button>}
           {ended && <a class="btn small" href={href(['sessions'])}>Back to sessions</a>}
         </div>

@@ -1,6 +1,6 @@
 /**
- * The real Claude Code binary inside ringlet's sandbox with `network = off`, against the fake provider standing
- * in for the meter (reached only through the bridged Unix socket). Spawned through prepareSandbox/spawnSandbox
+ * The real Claude Code and Codex binaries inside ringlet's sandbox with `network = off`, against the fake provider
+ * standing in for the meter (reached only through the bridged Unix socket). Spawned through prepareSandbox/spawnSandbox
  * directly; `profiles run --sandbox` wires the same calls (see src/sandbox/index.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { claude } from '../../src/agents/claude.js';
+import { codex } from '../../src/agents/codex.js';
 import { BUILTIN_PROVIDERS } from '../../src/providers/builtin.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { BIN } from '../agents/e2e-helpers.js';
@@ -16,7 +17,9 @@ import { prepareSandbox, spawnSandbox } from '../../src/sandbox/run.js';
 import { classifyHookPayload } from '../../src/sandbox/denial.js';
 
 const CLAUDE = join(BIN, 'claude');
+const CODEX = join(BIN, 'codex');
 const anthropic = BUILTIN_PROVIDERS.find((p) => p.id === 'anthropic')!;
+const openai = BUILTIN_PROVIDERS.find((p) => p.id === 'openai')!;
 let base: string;
 let fake: FakeProvider;
 let policy: SandboxPolicy;
@@ -88,5 +91,41 @@ describe.skipIf(!existsSync(CLAUDE))('Claude Code (real binary) in the sandbox, 
     expect(post!.input.error).toMatch(/Read-only file system/);
     const denials = classifyHookPayload(post!.input, summarizePolicy(policy));
     expect(denials).toEqual([expect.objectContaining({ kind: 'filesystem', path: target, error: 'EROFS', tool: 'Bash' })]);
+  }, 120_000);
+});
+
+describe.skipIf(!existsSync(CODEX))('Codex (real binary) in the sandbox, network off, its config.toml read-only', () => {
+  it('codex exec answers through the bridged meter port and runs a shell tool call inside its own nested sandbox', async () => {
+    const chome = join(base, 'ringlet', 'profiles', 'cx', 'HOME');
+    mkdirSync(chome, { recursive: true });
+    const reply = `Codex sandboxed ${randomBytes(3).toString('hex')}.`;
+    fake.configure({ reply, toolCall: { command: 'echo codex-$((6*7)) > out.txt', reply } });
+    const ctx = { profile: 'cx', home: chome, realHome: join(base, 'realhome'), provider: openai, wire: 'openai-responses' as const, baseUrl: `${fake.url}/v1`, apiKey: `sk-local-${randomBytes(8).toString('hex')}`, model: 'gpt-5-codex' };
+    codex.prepareHome(ctx);
+    // Resolved after prepareHome, as profiles run does: .codex/config.toml exists now and is protected.
+    const p = resolvePolicy({
+      profile: 'cx', profileDir: join(base, 'ringlet', 'profiles', 'cx'), profileHome: chome, cwd: ws,
+      ringletHome: join(base, 'ringlet'), configDir: join(base, 'config', 'ringlet'), realHome: join(base, 'realhome'),
+      manifestSandbox: { network: 'off' },
+    });
+    expect(p.readOnly).toContain(join(chome, '.codex', 'config.toml'));
+    const env = { PATH: `${BIN}:${process.env.PATH}`, HOME: chome, LANG: 'C.UTF-8', ...codex.env(ctx) };
+    const prepared = await prepareSandbox({ policy: p, command: [CODEX, 'exec', '--skip-git-repo-check', '--sandbox', 'workspace-write', 'write the file'], meterPort: Number(new URL(fake.url).port), env: { ...process.env, RINGLET_HOME: join(base, 'ringlet') } });
+    let stdout = '';
+    let stderr = '';
+    let code: number | null;
+    try {
+      const sb = spawnSandbox(prepared, env, ws, ['ignore', 'pipe', 'pipe']);
+      sb.child.stdout!.on('data', (d) => (stdout += d));
+      sb.child.stderr!.on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => sb.child.kill('SIGKILL'), 90_000);
+      code = await new Promise<number | null>((r) => sb.child.on('close', (c) => r(c)));
+      clearTimeout(timer);
+    } finally {
+      await prepared.close();
+    }
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain(reply);
+    expect(readFileSync(join(ws, 'out.txt'), 'utf8')).toBe('codex-42\n');
   }, 120_000);
 });
