@@ -2,6 +2,7 @@
 import { isValidName } from '../config/paths.js';
 
 const AGENT_WORDS = ['claude-code', 'claude', 'cc', 'codex', 'cx', 'gemini', 'gm', 'grok', 'droid', 'opencode', 'oc', 'aider', 'code', 'cli', 'ai', 'run'];
+const AFFIXES: [string, RegExp, RegExp][] = AGENT_WORDS.map((w) => [w, new RegExp(`^${w.replace('-', '\\-')}[-_.]`, 'i'), new RegExp(`[-_.]${w.replace('-', '\\-')}$`, 'i')]);
 const GENERIC_PROVIDERS = new Set(['anthropic', 'self', 'custom', 'openai', 'bedrock', 'vertex', 'google', 'xai']);
 
 export function sanitizeName(s: string): string {
@@ -14,9 +15,7 @@ export function suggestName(kind: string, name: string | null, agent: string, pr
   let n = name ?? '';
   for (let changed = true; changed; ) {
     changed = false;
-    for (const w of AGENT_WORDS) {
-      const pre = new RegExp(`^${w.replace('-', '\\-')}[-_.]`, 'i');
-      const suf = new RegExp(`[-_.]${w.replace('-', '\\-')}$`, 'i');
+    for (const [w, pre, suf] of AFFIXES) {
       if (pre.test(n) && n.length > w.length + 2) {
         n = n.replace(pre, '');
         changed = true;

@@ -143,6 +143,7 @@ export function planMigration(a: AuditResult, ctx: PlanContext, opts: PlanOption
   const byName = new Map<string, PlannedProfile>();
   const taken = new Set<string>();
   const linked: Finding[] = [];
+  const configDirs = new Map(a.configDirs.map((c) => [c.path, c]));
 
   // Claude first, so `claude-work` is "work" and `codex-work` becomes "work-codex" rather than the reverse.
   const order = ['claude', 'codex', 'gemini', 'grok', 'opencode', 'droid', 'aider'];
@@ -207,7 +208,7 @@ export function planMigration(a: AuditResult, ctx: PlanContext, opts: PlanOption
       }
       taken.add(name);
       const existingAlias = exists ? ctx.existing(name)?.['provider-config']?.['key-alias'] : undefined;
-      const cdInfo = f.configDir ? a.configDirs.find((c) => c.path === f.configDir) : undefined;
+      const cdInfo = f.configDir ? configDirs.get(f.configDir) : undefined;
       p = {
         name, agent: f.agent, provider: providerId, endpoint, model: f.model, keyAlias: existingAlias ?? keyAliasFor(name), key,
         configDir: cdInfo?.exists ? { path: cdInfo.path, action: exists ? 'skip' : opts.configDirs } : null,

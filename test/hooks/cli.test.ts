@@ -10,7 +10,7 @@ import { loadRules } from '../../src/hooks/store.js';
 import { runRule } from '../../src/hooks/engine.js';
 import { closeAudit, queryAudit } from '../../src/audit/store.js';
 import type { HookPayload } from '../../src/hooks/types.js';
-import { jsonLines, waitFor } from './helpers.js';
+import { jsonLines, removeSandbox, waitFor } from './helpers.js';
 
 let sb: Sandbox;
 beforeEach(async () => {

@@ -9,7 +9,7 @@ import { makeSandbox, NODE_BIN, ringlet, type Sandbox } from '../support/env.js'
 import { startFakeProvider } from '../support/fake-provider.js';
 import { openLedger, type Ledger, type UsageRecord } from '../../src/ledger/ledger.js';
 import { checkCostThresholds, dueRollupDay, runDailyRollupIfDue } from '../../src/hooks/cost.js';
-import { jsonLines, sleep, waitFor } from './helpers.js';
+import { jsonLines, removeSandbox, sleep, waitFor } from './helpers.js';
 
 let sb: Sandbox;
 let ledger: Ledger | undefined;

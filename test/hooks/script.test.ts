@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeSandbox, ringlet, type Sandbox } from '../support/env.js';
 import { runScript } from '../../src/hooks/runners/script.js';
+import { removeSandbox } from './helpers.js';
 
 let sb: Sandbox;
 let secret: string;

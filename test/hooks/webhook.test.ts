@@ -11,7 +11,7 @@ import { makeSandbox, NODE_BIN, ringlet, type Sandbox } from '../support/env.js'
 import { startFakeProvider } from '../support/fake-provider.js';
 import { deliverWebhook } from '../../src/hooks/runners/webhook.js';
 import { renderTemplate } from '../../src/hooks/vars.js';
-import { sleep, waitFor } from './helpers.js';
+import { removeSandbox, sleep, waitFor } from './helpers.js';
 
 interface Hit { at: number; body: string; headers: IncomingMessage['headers'] }
 
