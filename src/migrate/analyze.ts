@@ -12,8 +12,10 @@ import { Scope, type VarDef } from './scope.js';
 import { classifyKey, redactText, type Classified } from './keys.js';
 import {
   AGENT_BINARIES, AGENT_PACKAGES, AGENT_VARS, EXTRA_HOSTS, KEY_PREFIX_PROVIDERS, PROVIDER_KEY_VARS, PROVIDER_SWITCHES,
-  isAgentBinary, isLocalHost, isProfileVar, isSecretVar, type AgentId,
+  KEY_FLAGS, isAgentBinary, isLocalHost, isProfileVar, isSecretVar, type AgentId,
 } from './knowledge.js';
+
+const EMPTY_SCOPE = new Scope(undefined, '/');
 import type { Definition, Session } from './session.js';
 import { parseFishSet } from './scanners/fish.js';
 import { readTextFile } from './files.js';
@@ -416,7 +418,16 @@ export function describe(agent: AgentId, env: Map<string, EnvEntry>, args: Word[
     keyVar = v;
     const cmd = runner.program === 'envchain' ? `${runner.text} printenv ${v}` : `${runner.text}${runner.text.trim().endsWith('--') ? '' : ' --'} printenv ${v}`;
     key = { source: { kind: 'command', var: v, program: runner.program, command: redactText(runner.text) }, secret: v ? { kind: 'command', command: cmd, dialect: 'posix' } : undefined };
-  } else key = { source: { kind: 'none', var: null } };
+  } else {
+    // A key on the command line: `aider --anthropic-api-key …`.
+    const k = args.findIndex((a, i) => i < args.length - 1 && KEY_FLAGS.test(literal(a) ?? ''));
+    if (k >= 0) {
+      const flag = literal(args[k])!;
+      keyVar = flag;
+      key = classifyKey(args[k + 1], flag, { scope: env.values().next().value?.scope ?? EMPTY_SCOPE, file: '', line: 0, dialect: 'posix' });
+      problems.push({ line: 0, reason: `passes the key on the command line (${flag})` });
+    } else key = { source: { kind: 'none', var: null } };
+  }
 
   const pick = (names: string[]) => {
     for (const n of names) {
@@ -480,7 +491,7 @@ export function describe(agent: AgentId, env: Map<string, EnvEntry>, args: Word[
     }
     display[name] = redactText(entryValue(e) ?? expandLoose(e.word, e.scope.lookup(e.file)));
   }
-  const profileWorthy = [...env.entries()].some(([k, e]) => isProfileVar(k) && present(e)) || !!runner;
+  const profileWorthy = [...env.entries()].some(([k, e]) => isProfileVar(k) && present(e)) || !!runner || (!!keyVar && KEY_FLAGS.test(keyVar));
   // A key that is only a placeholder is reported, but makes no profile on its own.
   const realKey = !!keyVar && key.source.kind !== 'placeholder' && key.source.kind !== 'none';
   const placeholderOnly = profileWorthy && !realKey && !runner && ![...env.entries()].some(([k, e]) => isProfileVar(k) && present(e) && !vars.keys.includes(k) && !(k in PROVIDER_KEY_VARS));

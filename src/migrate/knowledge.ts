@@ -51,7 +51,7 @@ export const AGENT_VARS: Readonly<Record<AgentId, AgentVars>> = {
   codex: { keys: ['OPENAI_API_KEY', 'CODEX_API_KEY'], baseUrl: ['OPENAI_BASE_URL', 'OPENAI_API_BASE'], model: ['OPENAI_MODEL', 'CODEX_MODEL'], configDir: ['CODEX_HOME'] },
   grok: { keys: ['GROK_API_KEY', 'XAI_API_KEY'], baseUrl: ['GROK_BASE_URL', 'XAI_BASE_URL'], model: ['GROK_MODEL'], configDir: ['GROK_HOME'] },
   droid: { keys: ['FACTORY_API_KEY'], baseUrl: [], model: [], configDir: [] },
-  opencode: { keys: MULTI_KEYS, baseUrl: ['ANTHROPIC_BASE_URL', 'OPENAI_BASE_URL'], model: ['OPENCODE_MODEL'], configDir: ['OPENCODE_CONFIG_DIR'] },
+  opencode: { keys: MULTI_KEYS, baseUrl: ['ANTHROPIC_BASE_URL', 'OPENAI_BASE_URL'], model: ['OPENCODE_MODEL'], configDir: ['OPENCODE_CONFIG_DIR', 'OPENCODE_CONFIG'] },
   gemini: { keys: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'], baseUrl: ['GOOGLE_GEMINI_BASE_URL', 'GEMINI_BASE_URL'], model: ['GEMINI_MODEL'], configDir: ['GEMINI_CONFIG_DIR'] },
   aider: { keys: MULTI_KEYS, baseUrl: ['OPENAI_API_BASE', 'OPENAI_BASE_URL', 'ANTHROPIC_BASE_URL'], model: ['AIDER_MODEL'], configDir: [] },
 };
@@ -140,3 +140,6 @@ export function isLocalHost(host: string): boolean {
   return /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|::1|host\.docker\.internal)$/.test(host) || /\.(local|lan|internal|localhost)$/.test(host) ||
     /^(10\.\d+|192\.168|172\.(1[6-9]|2\d|3[01]))\.\d+\.\d+$/.test(host);
 }
+
+/** Command-line flags that take a key (aider's --anthropic-api-key, --openai-api-key, --api-key provider=key). */
+export const KEY_FLAGS = /^--?([a-z]+-)?(api-?key|auth-?token|token|secret|password)$/i;

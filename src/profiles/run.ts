@@ -169,17 +169,22 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
   await hooks.fireStart(runHooks, runInfo, env);
   let status: number | null = null;
   try {
+    let running: Promise<number>;
     if (plan.sandboxed) {
       // Sandbox code (bwrap argv, network bridge, audit socket) loads only for sandboxed runs.
       const { runProfileSandboxed } = await import('../sandbox/index.js');
-      status = await runProfileSandboxed({
+      running = runProfileSandboxed({
         profile, command, childEnv, cwd, env,
         meterPort: meter ? Number(new URL(meter.baseUrl).port) : undefined,
         share: profile.manifest.home?.share ?? DEFAULT_SHARE,
       });
     } else {
-      status = await spawnInherited(command, childEnv, cwd);
+      running = spawnInherited(command, childEnv, cwd);
     }
+    // Recorded while the agent runs, so loading the audit store adds nothing to start-up.
+    const audited = plan.keyAccount ? auditKeyRead(plan, env) : undefined;
+    status = await running;
+    await audited;
     return status;
   } finally {
     await meter?.close();
@@ -188,6 +193,12 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
     if (plan.runsAgent && !(plan.meter && agent.id === 'opencode')) await importAfterRun(profile.name, agent, provider.id, home);
     await hooks.afterRun(runHooks, runInfo, status, env);
   }
+}
+
+async function auditKeyRead(plan: RunPlan, env: NodeJS.ProcessEnv): Promise<void> {
+  const { recordAudit } = await import('../audit/report.js');
+  const alias = plan.keyAccount!.slice(plan.provider.id.length + 1);
+  await recordAudit('keychain-read', { provider: plan.provider.id, alias, purpose: 'profiles run' }, { profile: plan.profile.name, env });
 }
 
 /**

@@ -81,6 +81,16 @@ describe('profiles run', () => {
     expect(r.stdout).toContain('name = Test');
   });
 
+  it('records each key read in the audit log, never the value', async () => {
+    expect((await run(['w', '--', 'true'])).code).toBe(0);
+    const q = await ringlet(['audit', 'query', '--type', 'keychain-read', '--json'], sb.env);
+    expect(q.code, q.stderr).toBe(0);
+    const rows = JSON.parse(q.stdout) as Array<{ profile: string; data: { provider: string; alias: string } }>;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.at(-1)).toMatchObject({ profile: 'w', data: { provider: 'custom', alias: 'w' } });
+    expect(q.stdout).not.toContain(SECRET);
+  });
+
   it('explains its choice and runs nothing', async () => {
     const r = await run(['--explain'], { ...sb.env, RINGLET_PROFILE: 'w' });
     expect(r.code).toBe(0);
