@@ -66,13 +66,15 @@ __ringlet_reload() {
 
 # Picks the profile for $PWD and exports or unsets RINGLET_PROFILE. The nearest allowed project file or
 # the longest mapped prefix wins, whichever is deeper. Builtins only: no process, no subshell, and few
-# stat() calls, which is what a cd costs here. Below HOME the walks stop at HOME: project files live in
-# projects, and the mapping and allow tables already hold both spellings of a symlinked HOME.
+# stat() calls, which is what a cd costs here. Inside HOME the walks stop below HOME: project files live
+# in projects (HOME-wide is what default-profile is for), and the mapping and allow tables already hold
+# both spellings of a symlinked HOME.
 __ringlet_select() {
-    local quiet=${1-} dir=$PWD phys=$PWD stop='' linked='' file='' content='' name='' len=-1 nocase='' rc=0
+    local quiet=${1-} dir=$PWD phys=$PWD stop=' ' linked='' file='' content='' name='' len=-1 nocase='' rc=0
     local __ringlet_hit='' __ringlet_hitdir='' __ringlet_phys=''
     if builtin shopt -q nocasematch; then nocase=1; builtin shopt -u nocasematch; fi
-    if [[ -n ${HOME-} && $HOME != / && $PWD == "$HOME"/* ]]; then stop=$HOME; fi
+    # stop is where the walks end (excluded); ' ' is no path, so outside HOME they go up to the root.
+    if [[ -n ${HOME-} && $HOME != / && ( $PWD == "$HOME" || $PWD == "$HOME"/* ) ]]; then stop=$HOME; fi
     # A symlink on the way up means the physical path differs: resolve it only then.
     while [[ -n $dir && $dir != "$stop" ]]; do
         if [[ -L $dir ]]; then linked=1; break; fi
@@ -80,18 +82,18 @@ __ringlet_select() {
     done
     if [[ -n $linked ]]; then
         __ringlet_physical
-        phys=$__ringlet_phys stop=''
-        if [[ -n ${HOME-} && $HOME != / && $phys == "$HOME"/* ]]; then stop=$HOME; fi
+        phys=$__ringlet_phys stop=' '
+        if [[ -n ${HOME-} && $HOME != / && ( $phys == "$HOME" || $phys == "$HOME"/* ) ]]; then stop=$HOME; fi
     fi
     if __ringlet_map "$phys/"; then name=$__ringlet_hit len=${#__ringlet_hitdir}; fi
     if [[ $phys != "$PWD" ]] && __ringlet_map "$PWD/" && (( ${#__ringlet_hitdir} > len )); then
         name=$__ringlet_hit len=${#__ringlet_hitdir}
     fi
     dir=$phys
-    while :; do
+    while [[ $dir != "$stop" ]]; do
         if [[ -f ${dir%/}/.ringlet.toml ]]; then file=${dir%/}/.ringlet.toml; break; fi
         if [[ -f ${dir%/}/.ringlet-profile ]]; then file=${dir%/}/.ringlet-profile; break; fi
-        if [[ -z $dir || $dir == / || $dir == "$stop" ]]; then break; fi
+        if [[ -z $dir || $dir == / ]]; then break; fi
         dir=${dir%/*}
     done
     if [[ -n $file ]]; then

@@ -53,82 +53,71 @@ function __ringlet_reload
     end
 end
 
-# Sets __ringlet_dirs to the ancestors of $argv[1], deepest first, down to $argv[2] (HOME) included, or
-# to the root ('' stands for it). Splitting with `read -d /` keeps every byte of a name, where a command
-# substitution would split at newlines.
-function __ringlet_ancestors --argument-names path stop
-    set -l parts
-    printf '%s' $path | read -z -d / -a parts
-    set -g __ringlet_dirs
-    set -l acc ''
-    set -l inside (test -z "$stop"; and echo 1)
-    for c in $parts[2..-1]
-        test -n "$c"; or continue
-        set acc "$acc/$c"
-        if test -z "$inside"; and test "$acc" = "$stop"
-            set inside 1
-        end
-        test -n "$inside"; and set -p __ringlet_dirs $acc
+# __ringlet_up replaces the caller's $dir by its parent ('' for the root), without a command substitution
+# (each costs a pipe and a thread in fish) where fish 3.4+ can: its `string match` sets variables from
+# named groups. (?s) keeps names with newlines whole.
+if string match -qr -- '(?<__ringlet_probe>x)' x; and set -q __ringlet_probe
+    set -e __ringlet_probe
+    function __ringlet_up --no-scope-shadowing
+        string match -qr -- '^(?<dir>(?s).*)/[^/]*$' "$dir"; or set dir ''
     end
-    test -z "$stop"; and set -a __ringlet_dirs ''
-end
-
-# The HOME a path lies below, or nothing.
-function __ringlet_stop --argument-names path
-    if test -n "$HOME"; and test "$HOME" != /
-        set -l n (string length -- "$HOME/")
-        if test (string sub -l $n -- "$path") = "$HOME/"
-            printf '%s\n' $HOME
-        end
+else
+    function __ringlet_up --no-scope-shadowing
+        set dir (string replace -r -- '/[^/]*$' '' "$dir" | string collect)
     end
 end
 
 # Picks the profile for $PWD and exports or unsets RINGLET_PROFILE. The nearest allowed project file or
-# the longest mapped prefix wins, whichever is deeper. Builtins only (command substitutions of builtins
-# run in-process in fish) and few stat() calls, which is what a cd costs here. Below HOME the walks stop at
-# HOME: project files live in projects, and the mapping and allow tables hold both spellings of HOME.
+# the longest mapped prefix wins, whichever is deeper. Builtins only, and on the common path no command
+# substitution and few stat() calls, which is what a cd costs here. Inside HOME the walks stop below
+# HOME: project files live in projects (HOME-wide is what default-profile is for), and the mapping and
+# allow tables hold both spellings of a symlinked HOME.
 function __ringlet_select --argument-names quiet
-    set -l stop (__ringlet_stop $PWD | string collect)
-    __ringlet_ancestors $PWD "$stop"
-    set -l phys $PWD
+    # stop is where the walks end (excluded); ' ' is no path, so outside HOME they go up to the root.
+    set -l stop ' '
+    if test -n "$HOME"; and test "$HOME" != /; and begin; test "$PWD" = "$HOME"; or string match -q -- "$HOME/*" "$PWD"; end
+        set stop $HOME
+    end
     # A symlink on the way up means the physical path differs: resolve it only then.
-    for d in $__ringlet_dirs
-        test "$d" = "$stop"; and break
-        if test -L "$d"
+    set -l phys $PWD
+    set -l dir $PWD
+    while test -n "$dir"; and test "$dir" != "$stop"
+        if test -L "$dir"
             # `string collect` keeps the path one element; a name ending in a newline would lose it, and
             # then the logical $PWD is used instead.
             set phys (builtin realpath -- $PWD 2>/dev/null | string collect)
             test -d "$phys"; or set phys $PWD
-            set stop (__ringlet_stop $phys | string collect)
-            __ringlet_ancestors $phys "$stop"
+            set stop ' '
+            if test -n "$HOME"; and test "$HOME" != /; and begin; test "$phys" = "$HOME"; or string match -q -- "$HOME/*" "$phys"; end
+                set stop $HOME
+            end
             break
         end
+        __ringlet_up
     end
     set -l name
     set -l len -1
     if __ringlet_map "$phys/"
         set name $__ringlet_hit
-        set len (string length -- $__ringlet_hitdir)
+        set len $__ringlet_hitlen
     end
-    if test "$phys" != "$PWD"; and __ringlet_map "$PWD/"
-        set -l l (string length -- $__ringlet_hitdir)
-        if test $l -gt $len
-            set name $__ringlet_hit
-            set len $l
-        end
+    if test "$phys" != "$PWD"; and __ringlet_map "$PWD/"; and test $__ringlet_hitlen -gt $len
+        set name $__ringlet_hit
+        set len $__ringlet_hitlen
     end
-    set -l dir
     set -l file
-    for d in $__ringlet_dirs
-        if test -f "$d/.ringlet.toml"
-            set file "$d/.ringlet.toml"
-        else if test -f "$d/.ringlet-profile"
-            set file "$d/.ringlet-profile"
-        else
-            continue
+    set dir $phys
+    test "$dir" = /; and set dir ''
+    while test "$dir" != "$stop"
+        if test -f "$dir/.ringlet.toml"
+            set file "$dir/.ringlet.toml"
+            break
+        else if test -f "$dir/.ringlet-profile"
+            set file "$dir/.ringlet-profile"
+            break
         end
-        set dir $d
-        break
+        test -n "$dir"; or break
+        __ringlet_up
     end
     if test -n "$file"
         # An allow or deny in another shell is picked up here, where it matters.

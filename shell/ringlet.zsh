@@ -57,32 +57,34 @@ function __ringlet_reload {
 
 # Picks the profile for $PWD and exports or unsets RINGLET_PROFILE. The nearest allowed project file or
 # the longest mapped prefix wins, whichever is deeper. Builtins only: no process, no subshell, and few
-# stat() calls, which is what a cd costs here. Below HOME the walks stop at HOME: project files live in
-# projects, and the mapping and allow tables already hold both spellings of a symlinked HOME.
+# stat() calls, which is what a cd costs here. Inside HOME the walks stop below HOME: project files live
+# in projects (HOME-wide is what default-profile is for), and the mapping and allow tables already hold
+# both spellings of a symlinked HOME.
 function __ringlet_select {
     emulate -L zsh
-    local quiet=${1-} dir=$PWD phys=$PWD stop= linked= file= content= name=
+    local quiet=${1-} dir=$PWD phys=$PWD stop=' ' linked= file= content= name=
     local __ringlet_hit __ringlet_hitdir
     integer len=-1 rc=0
-    if [[ -n ${HOME-} && $HOME != / && $PWD == ${HOME}/* ]]; then stop=$HOME; fi
+    # stop is where the walks end (excluded); ' ' is no path, so outside HOME they go up to the root.
+    if [[ -n ${HOME-} && $HOME != / && ( $PWD == $HOME || $PWD == ${HOME}/* ) ]]; then stop=$HOME; fi
     # A symlink on the way up means the physical path differs: resolve it (realpath, in-process) only then.
     while [[ -n $dir && $dir != $stop ]]; do
         if [[ -L $dir ]]; then linked=1; break; fi
         dir=${dir%/*}
     done
     if [[ -n $linked ]]; then
-        phys=${PWD:A} stop=
-        if [[ -n ${HOME-} && $HOME != / && $phys == ${HOME}/* ]]; then stop=$HOME; fi
+        phys=${PWD:A} stop=' '
+        if [[ -n ${HOME-} && $HOME != / && ( $phys == $HOME || $phys == ${HOME}/* ) ]]; then stop=$HOME; fi
     fi
     if __ringlet_map "$phys/"; then name=$__ringlet_hit len=${#__ringlet_hitdir}; fi
     if [[ $phys != $PWD ]] && __ringlet_map "$PWD/" && (( ${#__ringlet_hitdir} > len )); then
         name=$__ringlet_hit len=${#__ringlet_hitdir}
     fi
     dir=$phys
-    while :; do
+    while [[ $dir != $stop ]]; do
         if [[ -f ${dir%/}/.ringlet.toml ]]; then file=${dir%/}/.ringlet.toml; break; fi
         if [[ -f ${dir%/}/.ringlet-profile ]]; then file=${dir%/}/.ringlet-profile; break; fi
-        if [[ -z $dir || $dir == / || $dir == $stop ]]; then break; fi
+        if [[ -z $dir || $dir == / ]]; then break; fi
         dir=${dir%/*}
     done
     if [[ -n $file ]]; then

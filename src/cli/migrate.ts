@@ -72,9 +72,15 @@ export class MigrateCommand extends Command {
     const roots = this.roots?.length ? this.roots : await configuredRoots(env);
     const a = audit({ home, roots, env });
     const secrets = internalsOf(a).redact;
-    const plan = planMigration(a, await planContext(env), {
-      runKeyCommands: this.runKeyCommands, configDirs: this.configDirs, rewriteExports: this.rewriteExports, rewriteEnvrc: this.rewriteEnvrc,
-    });
+    const opts = { runKeyCommands: this.runKeyCommands, configDirs: this.configDirs, rewriteExports: this.rewriteExports, rewriteEnvrc: this.rewriteEnvrc };
+    let plan: import('../migrate/planner.js').Plan;
+    try {
+      plan = planMigration(a, await planContext(env), opts);
+    } catch (err) {
+      // The report still stands without a plan; applying needs one.
+      if (!this.dryRun) throw err;
+      plan = { version: 1, home: a.home, roots: a.roots, files: {}, profiles: [], keys: [], mappings: [], rewrites: [], aliases: {}, defaultProfile: null, skipped: [{ finding: '', reason: `no plan: ${(err as Error).message.split('\n')[0]}` }] };
+    }
 
     if (this.dryRun) {
       say(this.json ? json({ ...a, plan }) : renderAudit(a, plan, table), secrets);
@@ -162,12 +168,16 @@ async function planContext(env: NodeJS.ProcessEnv): Promise<import('../migrate/p
 }
 
 async function terminalPrompter(secrets: Iterable<string>): Promise<import('../migrate/wizard.js').Prompter & { close(): void }> {
-  const { createInterface } = await import('node:readline/promises');
+  const { createInterface } = await import('node:readline');
   const { scrub } = await import('../migrate/report.js');
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  // Lines typed (or pasted) ahead of the question are kept, not dropped.
+  const lines = rl[Symbol.asyncIterator]();
   const ask = async (q: string) => {
-    const a = await rl.question(scrub(q, secrets));
-    return a.trim();
+    process.stdout.write(scrub(q, secrets));
+    const next = await lines.next();
+    if (next.done) throw new UserError('input closed before the review finished; nothing changed', EXIT.usage);
+    return String(next.value).trim();
   };
   return {
     close: () => rl.close(),

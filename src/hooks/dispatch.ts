@@ -1,6 +1,7 @@
 import { GATING_EVENTS, type HookPayload } from './types.js';
 import { matching, rulesFor } from './store.js';
-import { emit, logHookFailure, runGating } from './engine.js';
+import { emit, logHookFailure, runGating, spoolOrLog } from './engine.js';
+import { SPOOL_ENV } from './spool.js';
 import { recordHookDenial, recordToolResult } from './audit-bridge.js';
 
 /**
@@ -78,11 +79,13 @@ export async function dispatch(agent: string, agentEvent: string, input: string,
   }
   if (payload.event === 'tool-use') await recordToolResult(payload, env);
   if (!rules.length) return { exitCode: 0, stderr: '' };
+  // In a sandboxed run the launcher, outside, runs what needs the world (see spool.ts).
+  const spool = env[SPOOL_ENV] || undefined;
   if (!GATING_EVENTS.has(payload.event)) {
-    emit(rules, payload, env);
+    if (!spool || !spoolOrLog(spool, { payload }, env)) emit(rules, payload, env);
     return { exitCode: 0, stderr: '' };
   }
-  const gate = await runGating(rules, payload, { env, deadline });
+  const gate = await runGating(rules, payload, { env, deadline, spool });
   if (gate.allowed) return { exitCode: 0, stderr: '' };
   const last = gate.outcomes.at(-1)!;
   const reason = gate.reason ?? 'denied';

@@ -8,6 +8,7 @@ import { ringletHome } from '../config/paths.js';
 import { GATING_EVENTS, handlerKind, timeoutMs, type HookOutcome, type HookPayload, type HookRule } from './types.js';
 import { eventJson, hookVariables, renderTemplate } from './vars.js';
 import { runShell } from './runners/shell.js';
+import { writeSpool, type SpoolEntry } from './spool.js';
 
 /**
  * Runs hook rules for one event. Gating events (pre-tool-use) run their shell and script hooks here, in
@@ -17,11 +18,8 @@ import { runShell } from './runners/shell.js';
 
 /** bin/ringlet, found from this module whether it runs from src/ (tests) or from a dist/ chunk. */
 export function ringletBin(): string {
-  for (const rel of ['../bin/ringlet', '../../bin/ringlet']) {
-    const p = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(p)) return p;
-  }
-  return process.argv[1];
+  const candidates = ['../bin/ringlet', '../../bin/ringlet'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  return candidates.find((p) => existsSync(p)) ?? candidates[0];
 }
 
 const shq = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
@@ -60,6 +58,8 @@ export interface RunOptions {
   inlineWebhooks?: boolean;
   /** Cut every timeout to what is left of this deadline (epoch ms). */
   deadline?: number;
+  /** Sandboxed run: queue webhooks in this spool for the launcher instead of running them here. */
+  spool?: string;
 }
 
 const firstLine = (s: string) => s.trim().split('\n').filter(Boolean).slice(0, 3).join(' / ').slice(0, 500);
@@ -114,7 +114,9 @@ export interface GateResult {
 export async function runGating(rules: HookRule[], payload: HookPayload, opts: RunOptions): Promise<GateResult> {
   const outcomes: HookOutcome[] = [];
   const webhooks = rules.filter((r) => handlerKind(r) === 'webhook');
-  if (webhooks.length && !opts.inlineWebhooks) runInBackground(webhooks, payload, opts.env);
+  if (webhooks.length && !opts.inlineWebhooks && !(opts.spool && spoolOrLog(opts.spool, { payload, webhooksOnly: true }, opts.env))) {
+    runInBackground(webhooks, payload, opts.env);
+  }
   for (const rule of rules) {
     if (handlerKind(rule) === 'webhook') {
       if (opts.inlineWebhooks) outcomes.push(await runRule(rule, payload, opts));
@@ -126,6 +128,17 @@ export async function runGating(rules: HookRule[], payload: HookPayload, opts: R
     if (o.verdict === 'deny') return { allowed: false, reason: o.reason, outcomes };
   }
   return { allowed: true, outcomes };
+}
+
+/** Queue an event for the launcher of a sandboxed run; false (and logged) when that fails. */
+export function spoolOrLog(dir: string, entry: SpoolEntry, env: NodeJS.ProcessEnv): boolean {
+  try {
+    writeSpool(dir, entry);
+    return true;
+  } catch (err) {
+    logHookFailure(env, `could not spool ${entry.payload.event} for the launcher: ${(err as Error).message}`);
+    return false;
+  }
 }
 
 /** Fire a non-gating event: nothing to wait for, so all of it runs in a detached process. */

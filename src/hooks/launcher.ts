@@ -17,6 +17,11 @@ export interface RunHooks {
   hookCommand?: string;
   /** For AgentContext.hookEvents: the agent's own event names to wire. */
   hookEvents?: string[];
+  /** Variables for the agent's environment (the hook spool of a sandboxed run). */
+  childEnv?: Record<string, string>;
+  /** Sandboxed run: where the dispatcher inside queues events for the launcher. */
+  spool?: string;
+  watcher?: import('./spool.js').SpoolWatcher;
 }
 
 export interface RunInfo {
@@ -34,7 +39,7 @@ export interface RunInfo {
  * silently vanish). `sandboxed`: the run is in ringlet's sandbox, whose denials are read from the agent's
  * post-tool hook, so that hook is wired even without tool-use rules.
  */
-export async function prepareRunHooks(profile: string, agent: string, env: NodeJS.ProcessEnv = process.env, opts: { sandboxed?: boolean } = {}): Promise<RunHooks> {
+export async function prepareRunHooks(profile: string, agent: string, env: NodeJS.ProcessEnv = process.env, opts: { sandboxed?: boolean; home?: string } = {}): Promise<RunHooks> {
   if (!opts.sandboxed && !existsSync(paths.globalHooks(env)) && !existsSync(paths.profileHooks(profile, env))) return { rules: [] };
   const [{ rulesFor }, { agentEventsFor }, { AGENT_EVENTS }] = await Promise.all([import('./store.js'), import('./wiring.js'), import('./types.js')]);
   const rules = rulesFor(profile, env);
@@ -43,7 +48,13 @@ export async function prepareRunHooks(profile: string, agent: string, env: NodeJ
   const hookEvents = agentEventsFor(agent, wanted);
   if (!hookEvents.length) return { rules };
   const { dispatchCommand } = await import('./engine.js');
-  return { rules, hookEvents, hookCommand: dispatchCommand(agent) };
+  const out: RunHooks = { rules, hookEvents, hookCommand: dispatchCommand(agent) };
+  if (opts.sandboxed && opts.home) {
+    const { spoolDir, SPOOL_ENV } = await import('./spool.js');
+    out.spool = spoolDir(opts.home);
+    out.childEnv = { [SPOOL_ENV]: out.spool };
+  }
+  return out;
 }
 
 function base(info: RunInfo): Omit<HookPayload, 'event'> {
@@ -51,6 +62,10 @@ function base(info: RunInfo): Omit<HookPayload, 'event'> {
 }
 
 export async function fireStart(h: RunHooks, info: RunInfo, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (h.spool) {
+    const { watchSpool } = await import('./spool.js');
+    h.watcher = await watchSpool(h.spool, info.profile, env);
+  }
   const start = h.rules.filter((r) => r.on === 'start');
   if (!start.length) return;
   const { emit } = await import('./engine.js');
@@ -59,6 +74,8 @@ export async function fireStart(h: RunHooks, info: RunInfo, env: NodeJS.ProcessE
 
 /** After the command exits: `stop`, cost thresholds (for spend imported from the agent's logs), the daily rollup. Never throws. */
 export async function afterRun(h: RunHooks, info: RunInfo, exitCode: number | null, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  // The sandboxed agent's last spooled events go before its `stop`.
+  await h.watcher?.close();
   const stop = h.rules.filter((r) => r.on === 'stop');
   const thresholds = h.rules.filter((r) => r.on === 'cost-threshold');
   if (stop.length || thresholds.length) {

@@ -9,7 +9,7 @@ import { parseScript, walk } from './syntax.js';
 import type { Dialect, Word } from './tokenizer.js';
 import { expand, expandLoose, literal, splitAssignment, varRefs, type Assignment } from './words.js';
 import { Scope, type VarDef } from './scope.js';
-import { classifyKey, redactText, type Classified } from './keys.js';
+import { classifyKey, mask, redactText, type Classified } from './keys.js';
 import {
   AGENT_BINARIES, AGENT_PACKAGES, AGENT_VARS, EXTRA_HOSTS, KEY_PREFIX_PROVIDERS, PROVIDER_KEY_VARS, PROVIDER_SWITCHES,
   KEY_FLAGS, isAgentBinary, isLocalHost, isProfileVar, isSecretVar, type AgentId,
@@ -394,7 +394,7 @@ function present(e: EnvEntry | undefined): e is EnvEntry {
   return v === undefined || v.trim() !== '';
 }
 
-export function describe(agent: AgentId, env: Map<string, EnvEntry>, args: Word[], runner: Invocation['runner'], home: string, registry: (url: string) => string | undefined): Description {
+export function describe(agent: AgentId, env: Map<string, EnvEntry>, args: Word[], runner: Invocation['runner'], home: string, registry: (url: string) => string | undefined, line = 0): Description {
   const vars = AGENT_VARS[agent];
   const consumed = new Set<string>();
   const problems: Problem[] = [];
@@ -420,12 +420,11 @@ export function describe(agent: AgentId, env: Map<string, EnvEntry>, args: Word[
     key = { source: { kind: 'command', var: v, program: runner.program, command: redactText(runner.text) }, secret: v ? { kind: 'command', command: cmd, dialect: 'posix' } : undefined };
   } else {
     // A key on the command line: `aider --anthropic-api-key …`.
-    const k = args.findIndex((a, i) => i < args.length - 1 && KEY_FLAGS.test(literal(a) ?? ''));
-    if (k >= 0) {
-      const flag = literal(args[k])!;
-      keyVar = flag;
-      key = classifyKey(args[k + 1], flag, { scope: env.values().next().value?.scope ?? EMPTY_SCOPE, file: '', line: 0, dialect: 'posix' });
-      problems.push({ line: 0, reason: `passes the key on the command line (${flag})` });
+    const flagged = keyFlag(args);
+    if (flagged) {
+      keyVar = flagged.flag;
+      key = classifyKey(flagged.value, flagged.flag, { scope: env.values().next().value?.scope ?? EMPTY_SCOPE, file: '', line: 0, dialect: 'posix' });
+      problems.push({ line, reason: `passes the key on the command line (${flagged.flag})` });
     } else key = { source: { kind: 'none', var: null } };
   }
 
@@ -541,3 +540,37 @@ export function findingId(file: string, kind: string, name: string | null, line:
   return `f${createHash('sha256').update(`${file}|${kind}|${name ?? ''}|${line}`).digest('hex').slice(0, 10)}`;
 }
 
+
+/** Arguments as shown: values of key flags (`--api-key X`, `--token=X`) and key-like tokens masked. */
+export function displayArgs(args: Word[], redact: Set<string>): string[] {
+  return args.map((a, i) => {
+    const prev = i > 0 ? literal(args[i - 1]) ?? '' : '';
+    const t = literal(a);
+    if (KEY_FLAGS.test(prev) && t !== undefined) {
+      redact.add(t);
+      return mask(t);
+    }
+    const eq = t !== undefined ? /^(--?[A-Za-z-]+)=(.+)$/.exec(t) : null;
+    if (eq && KEY_FLAGS.test(eq[1])) {
+      redact.add(eq[2]);
+      return `${eq[1]}=${mask(eq[2])}`;
+    }
+    return redactText(a.raw);
+  });
+}
+
+/** `--api-key VALUE` or `--api-key=VALUE` among the arguments. */
+function keyFlag(args: Word[]): { flag: string; value: Word } | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const t = literal(args[i]);
+    if (t !== undefined && KEY_FLAGS.test(t) && args[i + 1]) return { flag: t, value: args[i + 1] };
+    const p = args[i].parts[0];
+    const m = p?.kind === 'lit' ? /^(--?[A-Za-z-]+)=/.exec(p.text) : null;
+    if (m && KEY_FLAGS.test(m[1]) && p.kind === 'lit') {
+      const rest = p.text.slice(m[0].length);
+      const parts = [...(rest ? [{ ...p, text: rest }] : []), ...args[i].parts.slice(1)];
+      return { flag: m[1], value: { ...args[i], raw: args[i].raw.slice(m[0].length), parts } };
+    }
+  }
+  return undefined;
+}

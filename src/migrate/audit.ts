@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { providerFromUrl } from '../providers/registry.js';
-import { describe, findingId, analyzeBody, resolveChains, type EnvEntry, type Invocation } from './analyze.js';
+import { describe, displayArgs, findingId, analyzeBody, resolveChains, type EnvEntry, type Invocation } from './analyze.js';
 import { classifyKey } from './keys.js';
 import { AGENT_VARS, PROFILE_AGENTS, PROFILE_EXTRAS, PROVIDER_KEY_VARS, PROVIDER_SWITCHES, isAgentBinary, isProfileVar, type AgentId } from './knowledge.js';
 import { suggestName, sanitizeName } from './naming.js';
@@ -56,8 +56,17 @@ export function audit(opts: AuditOptions): AuditResult {
 
   // zsh: ZDOTDIR may be set in ~/.zshenv and moves the other files.
   const zsh = new Scope(undefined, home);
+  // A bug met on one odd file must not cost the whole report: each step is fenced.
+  const guard = <T>(what: string, fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      session.parseErrors.push({ file: what, error: `not read: ${(err as Error)?.message?.split('\n')[0] ?? String(err)}` });
+      return undefined;
+    }
+  };
   const rc = (path: string, shell: ShellKind, scope: Scope) =>
-    scanPosixFile(session, path, { shell, scope, mode: 'rc', depth: 0, requireWithinHome: false, sourced: false });
+    guard(path, () => scanPosixFile(session, path, { shell, scope, mode: 'rc', depth: 0, requireWithinHome: false, sourced: false }));
   rc(join(home, '.zshenv'), 'zsh', zsh);
   const zdotRaw = zsh.get('ZDOTDIR') ? zsh.lookup(join(home, '.zshenv'))('ZDOTDIR') : undefined;
   const zdot = zdotRaw && zdotRaw.startsWith('/') ? zdotRaw : home;
@@ -73,18 +82,18 @@ export function audit(opts: AuditOptions): AuditResult {
   if (xdg && xdg.startsWith(home + '/') && join(xdg, 'fish') !== fishDirs[0]) fishDirs.push(join(xdg, 'fish'));
   for (const dir of fishDirs) {
     if (!isDir(dir)) continue;
-    scanFishVariables(session, join(dir, 'fish_variables'), fish);
+    guard(join(dir, 'fish_variables'), () => scanFishVariables(session, join(dir, 'fish_variables'), fish));
     const fishOpts = { scope: fish, depth: 0, requireWithinHome: false, sourced: false };
-    for (const f of glob(join(dir, 'conf.d', '*.fish'))) scanFishFile(session, f, fishOpts);
-    scanFishFile(session, join(dir, 'config.fish'), fishOpts);
-    for (const f of glob(join(dir, 'functions', '*.fish'))) scanFishFile(session, f, fishOpts);
+    for (const f of glob(join(dir, 'conf.d', '*.fish'))) guard(f, () => scanFishFile(session, f, fishOpts));
+    guard(join(dir, 'config.fish'), () => scanFishFile(session, join(dir, 'config.fish'), fishOpts));
+    for (const f of glob(join(dir, 'functions', '*.fish'))) guard(f, () => scanFishFile(session, f, fishOpts));
   }
 
   // Wrapper scripts inherit what the login shells export.
-  scanWrappers(session, WRAPPER_DIRS.map((d) => join(home, d)), bash);
+  guard(join(home, '.local/bin'), () => scanWrappers(session, WRAPPER_DIRS.map((d) => join(home, d)), bash));
 
   const roots = (opts.roots?.length ? opts.roots : DEFAULT_ROOTS).map((r) => (r.startsWith('/') ? r : join(home, r.replace(/^~\//, ''))));
-  const envrcs = scanEnvrcs(session, roots.filter(isDir), bash);
+  const envrcs = guard(roots.join(' '), () => scanEnvrcs(session, roots.filter(isDir), bash)) ?? [];
 
   const registry = (url: string) => {
     try {
@@ -99,20 +108,24 @@ export function audit(opts: AuditOptions): AuditResult {
 
   // ---- definitions: aliases, functions, abbreviations, wrappers ----
   const invs = new Map<Definition, Invocation>();
-  for (const d of session.defs) invs.set(d, analyzeBody(d, session));
-  const resolved = resolveChains(session.defs, invs);
   for (const d of session.defs) {
+    const inv = guard(`${d.file.path}:${d.line}`, () => analyzeBody(d, session));
+    if (inv) invs.set(d, inv);
+  }
+  const defs = session.defs.filter((d) => invs.has(d));
+  const resolved = guard('definitions', () => resolveChains(defs, invs)) ?? invs;
+  for (const d of defs) guard(`${d.file.path}:${d.line}`, () => {
     const inv = resolved.get(d)!;
     const own = invs.get(d)!;
     if (!inv.agent) {
       if (isAgentBinary(d.name) && inv.program && d.kind !== 'wrapper') session.ignored.push({ file: d.file.path, line: d.line, name: d.name, reason: `named like an agent but runs ${inv.program}` });
-      continue;
+      return;
     }
-    const desc = describe(inv.agent, inv.env, inv.args, inv.runner, home, registry);
+    const desc = describe(inv.agent, inv.env, inv.args, inv.runner, home, registry, inv.line);
     if (!desc.profileWorthy) {
       const reason = d.kind === 'wrapper' ? 'starts the agent with no key, endpoint, model or config dir of its own' : 'flags only: sets no key, endpoint, model or config dir';
       session.ignored.push({ file: d.file.path, line: d.line, name: d.name, reason });
-      continue;
+      return;
     }
     const problems = [...inv.problems, ...desc.problems];
     if (d.kind === 'wrapper' && isAgentBinary(d.name) && inv.bin === d.name) problems.push({ line: inv.line, reason: `the wrapper is named ${d.name} and calls ${d.name} by name (it would call itself)` });
@@ -121,7 +134,7 @@ export function audit(opts: AuditOptions): AuditResult {
     const f: Finding = {
       id, kind: d.kind, name: d.name, shell: d.shell, file: d.file.path, line: d.line, endLine: d.endLine, agent: inv.agent,
       provider: desc.provider, baseUrl: desc.baseUrl, model: desc.model, configDir: desc.configDir, keySource: desc.keySource, env: desc.display,
-      args: inv.args.map((a) => a.raw), via: inv.via, conditional: d.conditional, translatable: problems.length === 0 && PROFILE_AGENTS.has(inv.agent) && !!desc.provider,
+      args: displayArgs(inv.args, inner.redact), via: inv.via, conditional: d.conditional, translatable: problems.length === 0 && PROFILE_AGENTS.has(inv.agent) && !!desc.provider,
       problems: dedupeProblems(problems), notes: [], profile: suggestName(d.kind, d.name, inv.agent, desc.provider),
     };
     if (d.kind === 'wrapper' && d.file.script.errors.length) f.notes.push('parsed with errors; read line by line');
@@ -133,18 +146,18 @@ export function audit(opts: AuditOptions): AuditResult {
       dialect: d.dialect, spans: [{ file: d.file.path, real: d.file.real, startLine: d.line, endLine: d.endLine }], blocked: d.blocked,
       bin: inv.bin, args: inv.args.map((a) => a.raw), keepEnv: keptEnv(inv.env, desc.consumed), nested: d.nested,
     });
-  }
+  });
 
   // ---- globally exported variables, per shell ----
   const shells: [ShellKind, Scope][] = [['zsh', zsh], ['bash', bash], ['fish', fish]];
   for (const [shell, scope] of shells) {
     const defs = scope.own().filter((d) => d.global && d.exported && d.word);
-    groupFindings(defs, shell, 'export', null, session, registry, findings, keys, inner);
+    guard(`${shell} exports`, () => groupFindings(defs, shell, 'export', null, session, registry, findings, keys, inner));
   }
   for (const e of envrcs) {
     const defs = e.scope.own().filter((d) => d.exported && d.word);
     const before = findings.length;
-    groupFindings(defs, 'direnv', 'envrc', sanitizeName(e.name) || 'project', session, registry, findings, keys, inner, e.file);
+    guard(e.file, () => groupFindings(defs, 'direnv', 'envrc', sanitizeName(e.name) || 'project', session, registry, findings, keys, inner, e.file));
     for (const f of findings.slice(before)) inner.envrcDirs.set(f.id, e.dir);
   }
 
@@ -153,11 +166,11 @@ export function audit(opts: AuditOptions): AuditResult {
     for (const f of findings) if (keyChainFrom(f.keySource).includes(k.var)) k.usedBy.push(f.id);
   }
   for (const s of inner.secrets.values()) if (s.kind === 'literal') inner.redact.add(s.value);
-  collectLiterals(session, inner.redact);
+  guard('key values', () => collectLiterals(session, inner.redact));
 
   const result: AuditResult = {
     version: 1, home, roots, scanned: session.scanned, skipped: session.skipped, findings, keys, ignored: session.ignored,
-    configDirs: inspectConfigDirs(findings), parseErrors: session.parseErrors,
+    configDirs: guard('config dirs', () => inspectConfigDirs(findings)) ?? [], parseErrors: session.parseErrors,
   };
   internals.set(result, inner);
   return result;

@@ -100,7 +100,7 @@ export async function reviewPlan(a: AuditResult, plan: Plan, io: Prompter, show:
   const live = plan.rewrites.filter((r) => plan.profiles.find((p) => p.name === r.profile)?.enabled);
   const defs = live.filter((r) => r.enabled);
   if (defs.length) {
-    const files = [...new Set(defs.map((r) => r.file))];
+    const files = [...new Set(defs.map((r) => (r.file.startsWith(`${plan.home}/`) ? `~${r.file.slice(plan.home.length)}` : r.file)))];
     io.say('');
     const ok = await io.confirm(`Rewrite ${defs.length} definition(s) in ${files.join(', ')}? (old lines stay as comments; backups are kept; \`ringlet migrate --undo\` restores them)`, true);
     if (!ok) for (const r of defs) r.enabled = false;

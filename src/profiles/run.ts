@@ -141,7 +141,7 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
   mkdirSync(home, { recursive: true, mode: 0o700 });
   // Hooks: read the rules once; the agent's own hook config calls back only for events that have rules.
   const hooks = await import('../hooks/launcher.js');
-  const runHooks = await hooks.prepareRunHooks(profile.name, agent.id, env);
+  const runHooks = await hooks.prepareRunHooks(profile.name, agent.id, env, { sandboxed: plan.sandboxed, home });
   const ctx: AgentContext = {
     profile: profile.name, home, realHome: realHome(env), provider, wire: plan.wire ?? agent.wires[0],
     baseUrl: baseUrl ?? '', apiKey: agentKey, model: plan.model,
@@ -161,6 +161,7 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
     RINGLET_HOME: ringletHome(env),
     RINGLET_CONFIG_DIR: configDir(env),
     RINGLET_REAL_HOME: realHome(env),
+    ...runHooks.childEnv,
     ...agent.env(ctx),
   };
   for (const name of agent.unsetEnv?.(ctx) ?? []) delete childEnv[name];

@@ -47,8 +47,8 @@ export function projectKey(file: string): string {
 }
 
 /**
- * The nearest project file at or above `start` (a directory), the same walk the shell hook does: below
- * HOME it stops at HOME, elsewhere at the root.
+ * The nearest project file at or above `start` (a directory), the same walk the shell hook does: inside
+ * HOME it stops below HOME, elsewhere at the root.
  */
 export function findProjectFile(start: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   let dir: string;
@@ -63,8 +63,9 @@ export function findProjectFile(start: string, env: NodeJS.ProcessEnv = process.
   } catch {
     /* keep the spelled HOME */
   }
-  const stop = home !== '/' && dir.startsWith(`${home}/`) ? home : undefined;
+  const stop = home !== '/' && (dir === home || dir.startsWith(`${home}/`)) ? home : undefined;
   for (;;) {
+    if (dir === stop) return undefined;
     for (const name of PROJECT_FILES) {
       const f = join(dir, name);
       try {
@@ -74,7 +75,7 @@ export function findProjectFile(start: string, env: NodeJS.ProcessEnv = process.
       }
     }
     const up = dirname(dir);
-    if (up === dir || dir === stop) return undefined;
+    if (up === dir) return undefined;
     dir = up;
   }
 }

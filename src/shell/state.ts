@@ -234,6 +234,8 @@ function renderFish(d: StateData, stamp: string): string {
     L.push(`    if string match -qr -- ${q(`^${regexLiteral(matchKey(m.dir))}`)} "$dir"`);
     L.push(`        set -g __ringlet_hit ${q(m.profile)}`);
     L.push(`        set -g __ringlet_hitdir ${q(m.dir)}`);
+    // fish counts characters (code points); its `string length` would cost a command substitution here.
+    L.push(`        set -g __ringlet_hitlen ${[...m.dir].length}`);
     L.push('        return 0');
     L.push('    end');
   }

@@ -325,3 +325,18 @@ describe('definitions written the ways people write them', () => {
     expect(a.findings.find((f) => f.name === 'x')!.problems[0].reason).toBe('also sets another secret (OTHER_TOKEN)');
   });
 });
+
+describe('keys passed as arguments', () => {
+  it('are classified, masked in args, and keep the definition from being rewritten', () => {
+    sb = makeSandbox() as Sandbox & { home: string };
+    sb.home = sb.env.HOME!;
+    writeFileSync(join(sb.home, '.bashrc'), "alias ai='aider --model sonnet --anthropic-api-key sk-ant-api03-ARGSECRET-000000000000000000042'\nalias ai2='aider --openai-api-key=$(pass show openai)'\n");
+    const a = audit({ home: sb.home, env: sb.env });
+    expect(a.findings.map((f) => [f.name, f.keySource.kind, f.keySource.var, f.translatable])).toEqual([
+      ['ai', 'literal', '--anthropic-api-key', false],
+      ['ai2', 'command', '--openai-api-key', false],
+    ]);
+    expect(a.findings[0].args).toEqual(['--model', 'sonnet', '--anthropic-api-key', 'sk-ant-…0042']);
+    expect(JSON.stringify(a)).not.toContain('ARGSECRET');
+  });
+});

@@ -82,3 +82,20 @@ it('saying no at the end changes nothing', async () => {
   const io = scripted([[/^Apply these changes/, false], [/^Name$/, true], [/\?/, true]]);
   expect(await reviewPlan(a, plan, io, (f) => f.id)).toBeNull();
 });
+
+it('on a real terminal (a pty), typed answers drive the review', async () => {
+  const { spawnSync } = await import('node:child_process');
+  if (spawnSync('script', ['--version']).status !== 0) return;
+  const { writeFileSync } = await import('node:fs');
+  const { RINGLET } = await import('../support/env.js');
+  sb = fixtureHome();
+  writeFileSync(join(sb.home, '.bashrc'), "alias claude-work='CLAUDE_CONFIG_DIR=~/.claude-work claude'\nalias cx='CODEX_HOME=~/.cx codex'\n");
+  // create work (keep its name), decline cx, rewrite, apply
+  const r = spawnSync('script', ['-qec', `${process.execPath} ${RINGLET} migrate`, '/dev/null'], { env: sb.env, input: 'y\n\nn\ny\ny\n', encoding: 'utf8', timeout: 30_000 });
+  expect(r.status, r.stdout).toBe(0);
+  expect(r.stdout).toContain('Create profile work? [Y/n]');
+  expect(readdirSync(join(sb.env.RINGLET_HOME!, 'profiles')).filter((n) => !n.startsWith('.'))).toEqual(['work']);
+  expect(readFileSync(join(sb.home, '.bashrc'), 'utf8')).toBe(
+    `# >>> ringlet migrate ${/ringlet migrate (\S+) \(undo/.exec(readFileSync(join(sb.home, '.bashrc'), 'utf8'))![1]} (undo: ringlet migrate --undo) >>>\n# alias claude-work='CLAUDE_CONFIG_DIR=~/.claude-work claude'\nalias claude-work='ringlet profiles run work -- claude'\n# <<< ringlet migrate <<<\nalias cx='CODEX_HOME=~/.cx codex'\n`,
+  );
+});

@@ -6,12 +6,36 @@ bats_require_minimum_version 1.5.0
 
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 
+# Each file runs against a copy of the build taken in setup_file: others may rebuild dist/ while the
+# suite runs, and a half-written bundle would fail tests for reasons that are not theirs. The copy is
+# checked by loading every command module (what `ringlet completions` does).
+snapshot_build() {
+    export RINGLET_SNAP=$BATS_FILE_TMPDIR/ringlet
+    local try
+    for try in 1 2 3 4 5 6; do
+        rm -rf "$RINGLET_SNAP"
+        mkdir -p "$RINGLET_SNAP"
+        if cp -r "$REPO/bin" "$REPO/dist" "$REPO/shell" "$REPO/package.json" "$RINGLET_SNAP/" 2>/dev/null &&
+            ln -s "$REPO/node_modules" "$RINGLET_SNAP/node_modules" &&
+            "$RINGLET_SNAP/bin/ringlet" completions bash >/dev/null 2>&1; then
+            return 0
+        fi
+        sleep "$try"
+    done
+    echo "could not copy a complete build from $REPO/dist (run node build.mjs)" >&2
+    return 1
+}
+
+setup_file() {
+    snapshot_build
+}
+
 setup_env() {
     T=$(mktemp -d "${BATS_RUN_TMPDIR:-/tmp}/ringlet-shell.XXXXXX")
     T=$(cd "$T" && pwd -P)
     export T HOME=$T/home RINGLET_HOME=$T/ringlet XDG_CONFIG_HOME=$T/xdg
     mkdir -p "$HOME" "$RINGLET_HOME/profiles" "$XDG_CONFIG_HOME/ringlet" "$T/bin"
-    export PATH="$T/bin:$REPO/bin:$PATH"
+    export PATH="$T/bin:$RINGLET_SNAP/bin:$PATH"
     export NO_COLOR=1
     unset RINGLET_PROFILE RINGLET_BIN PROMPT_COMMAND
     CONFIG=$XDG_CONFIG_HOME/ringlet/config.toml
@@ -43,7 +67,7 @@ if [[ \$1 == profiles && \${2-} == run ]]; then
     printf '%s\n' "\${@:3}" --end >>"$T/argv"
     exit 0
 fi
-exec "$REPO/bin/ringlet" "\$@"
+exec "$RINGLET_SNAP/bin/ringlet" "\$@"
 EOF
     chmod +x "$T/bin/ringlet-fake"
     export RINGLET_BIN=$T/bin/ringlet-fake

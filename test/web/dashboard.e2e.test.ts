@@ -199,6 +199,11 @@ describe('dashboard in a real browser', () => {
     await page.goto(`http://127.0.0.1:${box.port}/#/spend?since=${since}&until=${today}`);
     await page.locator('[data-table="model"] tfoot').waitFor();
     await screenshots(page, 'spend');
+    // Dark theme follows the system.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(15, 17, 23)');
+    await screenshots(page, 'spend-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('creates a profile in the form, with the CLI\'s checks and words, and `ringlet profiles list` shows it', async () => {
@@ -339,7 +344,7 @@ describe('dashboard in a real browser', () => {
     const id = r.stdout.trim();
     await page.goto(`http://127.0.0.1:${box.port}/#/sessions/${id}`);
     const overlay = page.locator('.term-overlay[data-exit="7"]');
-    await overlay.waitFor({ timeout: 15_000 });
+    await overlay.waitFor({ timeout: 15_000 }).catch(async (e) => { console.log(page.url(), await page.locator('main').innerHTML()); throw e; });
     expect(await overlay.textContent()).toContain('exit status 7');
     expect(await terminalText(page)).toContain('viewing');
   });

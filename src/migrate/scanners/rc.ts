@@ -137,7 +137,7 @@ export class PosixWalker {
         }
         return;
     }
-    if (this.opts.mode === 'envrc') this.direnv(prog, rest, start, f);
+    if (this.opts.mode === 'envrc') this.direnv(prog, rest, start);
     this.callFunction(prog, f);
   }
 
@@ -151,7 +151,7 @@ export class PosixWalker {
   }
 
   /** direnv's stdlib: dotenv files and other .envrc files feed the same environment. */
-  private direnv(prog: string, rest: Word[], start: number, f: Flags): void {
+  private direnv(prog: string, rest: Word[], start: number): void {
     const dir = dirname(this.sf.real);
     const arg = rest.find((w) => !(literal(w) ?? '').startsWith('-'));
     const target = (dflt: string) => {
@@ -171,7 +171,6 @@ export class PosixWalker {
     const w = new PosixWalker(this.session, sf, { ...this.opts, depth: this.opts.depth + 1, from: undefined });
     if (prog.startsWith('dotenv')) w.allexport = true;
     w.run();
-    void f;
   }
 
   private setVar(name: string, value: Word, exported: boolean, start: number, cond: boolean, site: VarSite | undefined): void {

@@ -345,12 +345,26 @@ export function registerDashboardRoutes(router: Router, ctx: DaemonContext): voi
   });
 }
 
+function describeHandler(r: import('../../hooks/types.js').HookRule): string {
+  if (r.shell !== undefined) return `shell: ${r.shell}`;
+  // Webhook URLs often carry their secret in the path (Slack, Discord): the page shows the host only.
+  if (r.webhook !== undefined) {
+    let where = 'webhook';
+    try {
+      where = `${new URL(r.webhook).origin}/…`;
+    } catch {
+      /* checked when the rule was loaded */
+    }
+    return `webhook: ${where}${r.webhookTemplate ? ' (template)' : ''}`;
+  }
+  return `script: ${r.script}`;
+}
+
 /** Everything the Hooks page shows, from the hooks store, the audit log and hooks.log. */
 export async function hooksOverview(env: NodeJS.ProcessEnv): Promise<HooksOverview> {
   const out: HooksOverview = { global: [], profiles: [], errors: [], denials: [], failures: [], notes: [] };
   const store = await import('../../hooks/store.js');
   const types = await import('../../hooks/types.js');
-  const { describeHandler } = await import('../../cli/hooks/list.js');
   const view = (r: import('../../hooks/types.js').HookRule): HookRuleView => ({
     scope: r.scope, id: r.id, on: r.on, handler: describeHandler(r), matcher: r.matcher, timeoutMs: types.timeoutMs(r),
     thresholdUsd: r.on === 'cost-threshold' ? types.thresholdUsd(r) : undefined, period: r.on === 'cost-threshold' ? r.period ?? 'day' : undefined,

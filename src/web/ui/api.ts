@@ -61,11 +61,6 @@ async function probe(): Promise<void> {
   }
 }
 
-/** Called by views that learn of an outage some other way (a WebSocket that dropped). */
-export function reportDisconnect(): void {
-  setConnection('reconnecting');
-}
-
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
