@@ -64,70 +64,75 @@ __ringlet_reload() {
     fi
 }
 
-# Picks the profile for $PWD and exports or unsets RINGLET_PROFILE. The nearest allowed project file or
-# the longest mapped prefix wins, whichever is deeper. Builtins only: no process, no subshell, and few
-# stat() calls, which is what a cd costs here. Inside HOME the walks stop below HOME: project files live
-# in projects (HOME-wide is what default-profile is for), and the mapping and allow tables already hold
-# both spellings of a symlinked HOME.
-__ringlet_select() {
-    local quiet=${1-} dir=$PWD phys=$PWD stop=' ' linked='' file='' content='' name='' len=-1 nocase='' rc=0
-    local __ringlet_hit='' __ringlet_hitdir='' __ringlet_phys=''
-    if builtin shopt -q nocasematch; then nocase=1; builtin shopt -u nocasematch; fi
-    # stop is where the walks end (excluded); ' ' is no path, so outside HOME they go up to the root.
-    if [[ -n ${HOME-} && $HOME != / && ( $PWD == "$HOME" || $PWD == "$HOME"/* ) ]]; then stop=$HOME; fi
-    # A symlink on the way up means the physical path differs: resolve it only then.
-    while [[ -n $dir && $dir != "$stop" ]]; do
-        if [[ -L $dir ]]; then linked=1; break; fi
-        dir=${dir%/*}
+# Finds the nearest project file from the physical $PWD up, for __ringlet_update when the way up holds a
+# symlink: sets its p, s, f and fd (bash functions see their caller's locals).
+__ringlet_walk_physical() {
+    __ringlet_physical
+    p=$__ringlet_phys s=' ' f='' fd=''
+    if [[ $p == "${HOME-}" || $p == "${HOME-}"/* ]]; then s=${HOME-}; fi
+    local d=$p
+    while [[ $d != "$s" ]]; do
+        if [[ -f ${d%/}/.ringlet.toml ]]; then f=${d%/}/.ringlet.toml fd=$d; break; fi
+        if [[ -f ${d%/}/.ringlet-profile ]]; then f=${d%/}/.ringlet-profile fd=$d; break; fi
+        if [[ -z $d || $d == / ]]; then break; fi
+        d=${d%/*}
     done
-    if [[ -n $linked ]]; then
-        __ringlet_physical
-        phys=$__ringlet_phys stop=' '
-        if [[ -n ${HOME-} && $HOME != / && ( $phys == "$HOME" || $phys == "$HOME"/* ) ]]; then stop=$HOME; fi
-    fi
-    if __ringlet_map "$phys/"; then name=$__ringlet_hit len=${#__ringlet_hitdir}; fi
-    if [[ $phys != "$PWD" ]] && __ringlet_map "$PWD/" && (( ${#__ringlet_hitdir} > len )); then
-        name=$__ringlet_hit len=${#__ringlet_hitdir}
-    fi
-    dir=$phys
-    while [[ $dir != "$stop" ]]; do
-        if [[ -f ${dir%/}/.ringlet.toml ]]; then file=${dir%/}/.ringlet.toml; break; fi
-        if [[ -f ${dir%/}/.ringlet-profile ]]; then file=${dir%/}/.ringlet-profile; break; fi
-        if [[ -z $dir || $dir == / ]]; then break; fi
-        dir=${dir%/*}
+}
+
+# Trusts the project file $f only as __ringlet_allowed says; sets n (the profile) when it is allowed and
+# deeper than the mapping, and hints once otherwise.
+__ringlet_project() {
+    local content='' rc=0
+    # An allow or deny in another shell is picked up here, where it matters.
+    if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale_allow; then __ringlet_reload; fi
+    # Bounded read: a huge file cannot stall the prompt, and anything over the limit never matches.
+    IFS= builtin read -r -N 4097 content 2>/dev/null <"$f" || :
+    __ringlet_allowed "$f" "$content" || rc=$?
+    # shellcheck disable=SC2016 # the backticks are part of the message
+    case $rc in
+    0) __ringlet_hinted=''; if (( ${#fd} >= l )); then n=$__ringlet_hit; fi ;;
+    1) __ringlet_hint "$f" 'changed since `ringlet allow`; ignored until you run `ringlet allow` again' ;;
+    *) __ringlet_hint "$f" 'is not allowed; run `ringlet allow` to use it' ;;
+    esac
+}
+
+# Brings RINGLET_PROFILE up to date for $PWD: the nearest allowed project file or the longest mapped
+# prefix, whichever is deeper. A cd costs builtins and a few stat() calls: config.toml is the only input
+# tested every time, and the walk up stops below HOME inside HOME (project files live in projects,
+# HOME-wide is what default-profile is for; the tables hold both spellings of a symlinked HOME).
+# Paths are compared with quoted patterns, so no name is ever expanded or run.
+__ringlet_update() {
+    __ringlet_pwd=$PWD
+    if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale_config; then __ringlet_reload; fi
+    # d: the directory walked, p: the physical $PWD, s: where the walk stops (' ' is no path, so outside
+    # HOME the root is reached), f/fd: the project file and its directory, n/l: the profile and the length
+    # of the directory that chose it.
+    local quiet=${1-} d=$PWD p=$PWD s=' ' f='' fd='' n='' l=-1 __ringlet_hit='' __ringlet_hitdir=''
+    if [[ $PWD == "${HOME-}" || $PWD == "${HOME-}"/* ]]; then s=${HOME-}; fi
+    while [[ $d != "$s" ]]; do
+        # A symlink on the way up means the physical path differs: resolve it only then.
+        if [[ -L $d ]]; then __ringlet_walk_physical; break; fi
+        if [[ -z $f ]]; then
+            if [[ -f ${d%/}/.ringlet.toml ]]; then f=${d%/}/.ringlet.toml fd=$d
+            elif [[ -f ${d%/}/.ringlet-profile ]]; then f=${d%/}/.ringlet-profile fd=$d; fi
+        fi
+        if [[ -z $d || $d == / ]]; then break; fi
+        d=${d%/*}
     done
-    if [[ -n $file ]]; then
-        # An allow or deny in another shell is picked up here, where it matters.
-        if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale_allow; then __ringlet_reload; fi
-        # Bounded read: a huge file cannot stall the prompt, and anything over the limit never matches.
-        IFS= builtin read -r -N 4097 content 2>/dev/null <"$file" || :
-        __ringlet_allowed "$file" "$content" || rc=$?
-        # shellcheck disable=SC2016 # the backticks are part of the message
-        case $rc in
-        0) __ringlet_hinted=''; if (( ${#dir} >= len )); then name=$__ringlet_hit; fi ;;
-        1) __ringlet_hint "$file" 'changed since `ringlet allow`; ignored until you run `ringlet allow` again' ;;
-        *) __ringlet_hint "$file" 'is not allowed; run `ringlet allow` to use it' ;;
-        esac
-    else
-        __ringlet_hinted=''
+    if __ringlet_map "$p/"; then n=$__ringlet_hit l=${#__ringlet_hitdir}; fi
+    if [[ $p != "$PWD" ]] && __ringlet_map "$PWD/" && (( ${#__ringlet_hitdir} > l )); then
+        n=$__ringlet_hit l=${#__ringlet_hitdir}
     fi
-    if [[ -n $nocase ]]; then builtin shopt -s nocasematch; fi
-    if [[ -n $name ]]; then
-        if [[ ${RINGLET_PROFILE-} != "$name" ]]; then
-            builtin export RINGLET_PROFILE="$name"
-            if [[ -z $quiet && -n ${__ringlet_notify-} ]]; then builtin printf 'ringlet: profile %s\n' "$name" >&2; fi
+    if [[ -n $f ]]; then __ringlet_project; else __ringlet_hinted=''; fi
+    if [[ -n $n ]]; then
+        if [[ ${RINGLET_PROFILE-} != "$n" ]]; then
+            builtin export RINGLET_PROFILE="$n"
+            if [[ -z $quiet && -n ${__ringlet_notify-} ]]; then builtin printf 'ringlet: profile %s\n' "$n" >&2; fi
         fi
     elif [[ -n ${RINGLET_PROFILE+x} ]]; then
         if [[ -z $quiet && -n ${__ringlet_notify-} ]]; then builtin printf 'ringlet: profile %s unset\n' "$RINGLET_PROFILE" >&2; fi
         builtin unset RINGLET_PROFILE
     fi
-}
-
-# Brings RINGLET_PROFILE up to date for $PWD. Only config.toml is tested on every cd.
-__ringlet_update() {
-    __ringlet_pwd=$PWD
-    if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale_config; then __ringlet_reload; fi
-    __ringlet_select "$@"
 }
 
 # bash has no chpwd hook: PROMPT_COMMAND runs this before each prompt and it compares $PWD with the last one.

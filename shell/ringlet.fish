@@ -67,32 +67,69 @@ else
     end
 end
 
-# Picks the profile for $PWD and exports or unsets RINGLET_PROFILE. The nearest allowed project file or
-# the longest mapped prefix wins, whichever is deeper. Builtins only, and on the common path no command
-# substitution and few stat() calls, which is what a cd costs here. Inside HOME the walks stop below
-# HOME: project files live in projects (HOME-wide is what default-profile is for), and the mapping and
-# allow tables hold both spellings of a symlinked HOME.
-function __ringlet_select --argument-names quiet
-    # stop is where the walks end (excluded); ' ' is no path, so outside HOME they go up to the root.
-    set -l stop ' '
-    if test -n "$HOME"; and test "$HOME" != /; and begin; test "$PWD" = "$HOME"; or string match -q -- "$HOME/*" "$PWD"; end
-        set stop $HOME
+# Sets __ringlet_stop: where the walk up from $argv[1] ends, excluded. Inside HOME that is HOME (project
+# files live in projects, HOME-wide is what default-profile is for; the tables hold both spellings of a
+# symlinked HOME); elsewhere ' ', which is no path, so the root is reached.
+function __ringlet_set_stop --argument-names path
+    set -g __ringlet_stop ' '
+    if test -n "$HOME"; and begin; test "$path" = "$HOME"; or string match -q -- "$HOME/*" "$path"; end
+        set -g __ringlet_stop $HOME
     end
-    # A symlink on the way up means the physical path differs: resolve it only then.
-    set -l phys $PWD
+end
+
+# Brings RINGLET_PROFILE up to date for $PWD: the nearest allowed project file or the longest mapped
+# prefix, whichever is deeper. A cd costs builtins and a few stat() calls, and on the common path no
+# command substitution (each costs a pipe and a thread in fish): config.toml is the only input tested
+# every time. Paths are compared as data, so no name is ever expanded or run.
+function __ringlet_update --argument-names quiet
+    set -g __ringlet_pwd $PWD
+    if test -z "$__ringlet_broken"; and __ringlet_stale_config
+        __ringlet_reload
+    end
+    # dir: the directory walked, phys: the physical $PWD, file/fdir: the project file and its directory,
+    # name/len: the profile and the length of the directory that chose it.
     set -l dir $PWD
-    while test -n "$dir"; and test "$dir" != "$stop"
+    set -l phys $PWD
+    set -l file
+    set -l fdir
+    test "$dir" = /; and set dir ''
+    __ringlet_set_stop $PWD
+    while test "$dir" != "$__ringlet_stop"
         if test -L "$dir"
-            # `string collect` keeps the path one element; a name ending in a newline would lose it, and
-            # then the logical $PWD is used instead.
+            # A symlink on the way up means the physical path differs: resolve it and walk that instead.
+            # `string collect` keeps it one element; a name ending in a newline would lose it, and then
+            # the logical $PWD is used.
             set phys (builtin realpath -- $PWD 2>/dev/null | string collect)
             test -d "$phys"; or set phys $PWD
-            set stop ' '
-            if test -n "$HOME"; and test "$HOME" != /; and begin; test "$phys" = "$HOME"; or string match -q -- "$HOME/*" "$phys"; end
-                set stop $HOME
+            __ringlet_set_stop $phys
+            set file
+            set dir $phys
+            test "$dir" = /; and set dir ''
+            while test "$dir" != "$__ringlet_stop"
+                if test -f "$dir/.ringlet.toml"
+                    set file "$dir/.ringlet.toml"
+                else if test -f "$dir/.ringlet-profile"
+                    set file "$dir/.ringlet-profile"
+                end
+                if test -n "$file"
+                    set fdir $dir
+                    break
+                end
+                test -n "$dir"; or break
+                __ringlet_up
             end
             break
         end
+        if test -z "$file"
+            if test -f "$dir/.ringlet.toml"
+                set file "$dir/.ringlet.toml"
+                set fdir $dir
+            else if test -f "$dir/.ringlet-profile"
+                set file "$dir/.ringlet-profile"
+                set fdir $dir
+            end
+        end
+        test -n "$dir"; and test "$dir" != /; or break
         __ringlet_up
     end
     set -l name
@@ -104,20 +141,6 @@ function __ringlet_select --argument-names quiet
     if test "$phys" != "$PWD"; and __ringlet_map "$PWD/"; and test $__ringlet_hitlen -gt $len
         set name $__ringlet_hit
         set len $__ringlet_hitlen
-    end
-    set -l file
-    set dir $phys
-    test "$dir" = /; and set dir ''
-    while test "$dir" != "$stop"
-        if test -f "$dir/.ringlet.toml"
-            set file "$dir/.ringlet.toml"
-            break
-        else if test -f "$dir/.ringlet-profile"
-            set file "$dir/.ringlet-profile"
-            break
-        end
-        test -n "$dir"; or break
-        __ringlet_up
     end
     if test -n "$file"
         # An allow or deny in another shell is picked up here, where it matters.
@@ -131,7 +154,7 @@ function __ringlet_select --argument-names quiet
         switch $status
             case 0
                 set -g __ringlet_hinted
-                if test (string length -- "$dir") -ge $len
+                if test (string length -- "$fdir") -ge $len
                     set name $__ringlet_hit
                 end
             case 1
@@ -156,15 +179,6 @@ function __ringlet_select --argument-names quiet
         set -e RINGLET_PROFILE
     end
     return 0
-end
-
-# Brings RINGLET_PROFILE up to date for $PWD. Only config.toml is tested on every cd.
-function __ringlet_update --argument-names quiet
-    set -g __ringlet_pwd $PWD
-    if test -z "$__ringlet_broken"; and __ringlet_stale_config
-        __ringlet_reload
-    end
-    __ringlet_select $quiet
 end
 
 # fish reports every change of PWD as a variable event, in scripts too. Redefining the function on a

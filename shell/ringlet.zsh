@@ -55,69 +55,78 @@ function __ringlet_reload {
     fi
 }
 
-# Picks the profile for $PWD and exports or unsets RINGLET_PROFILE. The nearest allowed project file or
-# the longest mapped prefix wins, whichever is deeper. Builtins only: no process, no subshell, and few
-# stat() calls, which is what a cd costs here. Inside HOME the walks stop below HOME: project files live
-# in projects (HOME-wide is what default-profile is for), and the mapping and allow tables already hold
-# both spellings of a symlinked HOME.
-function __ringlet_select {
+# Finds the nearest project file from the physical $PWD up, for __ringlet_update when the way up holds a
+# symlink: sets its p, s, f and fd (zsh functions see their caller's locals). :A is realpath(3),
+# in-process.
+function __ringlet_walk_physical {
+    p=${PWD:A} s=' ' f= fd=
+    if [[ $p == ${HOME-} || $p == ${HOME-}/* ]]; then s=${HOME-}; fi
+    local d=$p
+    while [[ $d != $s ]]; do
+        if [[ -f ${d%/}/.ringlet.toml ]]; then f=${d%/}/.ringlet.toml fd=$d; break; fi
+        if [[ -f ${d%/}/.ringlet-profile ]]; then f=${d%/}/.ringlet-profile fd=$d; break; fi
+        if [[ -z $d || $d == / ]]; then break; fi
+        d=${d%/*}
+    done
+}
+
+# Trusts the project file $f only as __ringlet_allowed says; sets n (the profile) when it is allowed and
+# deeper than the mapping, and hints once otherwise.
+function __ringlet_project {
+    local content=
+    integer rc=0
+    # An allow or deny in another shell is picked up here, where it matters.
+    if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale_allow; then __ringlet_reload; fi
+    # Bounded read: a huge file cannot stall the prompt, and anything over the limit never matches.
+    builtin sysread -s 4097 content 2>/dev/null <$f || :
+    __ringlet_allowed "$f" "$content" || rc=$?
+    case $rc in
+    (0) typeset -g __ringlet_hinted=; if (( ${#fd} >= l )); then n=$__ringlet_hit; fi ;;
+    (1) __ringlet_hint "$f" 'changed since `ringlet allow`; ignored until you run `ringlet allow` again' ;;
+    (*) __ringlet_hint "$f" 'is not allowed; run `ringlet allow` to use it' ;;
+    esac
+}
+
+# Brings RINGLET_PROFILE up to date for $PWD: the nearest allowed project file or the longest mapped
+# prefix, whichever is deeper. A cd costs builtins and a few stat() calls: config.toml is the only input
+# tested every time, and the walk up stops below HOME inside HOME (project files live in projects,
+# HOME-wide is what default-profile is for; the tables hold both spellings of a symlinked HOME).
+# Paths are compared with quoted patterns, so no name is ever expanded or run.
+function __ringlet_update {
     emulate -L zsh
-    local quiet=${1-} dir=$PWD phys=$PWD stop=' ' linked= file= content= name=
-    local __ringlet_hit __ringlet_hitdir
-    integer len=-1 rc=0
-    # stop is where the walks end (excluded); ' ' is no path, so outside HOME they go up to the root.
-    if [[ -n ${HOME-} && $HOME != / && ( $PWD == $HOME || $PWD == ${HOME}/* ) ]]; then stop=$HOME; fi
-    # A symlink on the way up means the physical path differs: resolve it (realpath, in-process) only then.
-    while [[ -n $dir && $dir != $stop ]]; do
-        if [[ -L $dir ]]; then linked=1; break; fi
-        dir=${dir%/*}
+    typeset -g __ringlet_pwd=$PWD
+    if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale_config; then __ringlet_reload; fi
+    # d: the directory walked, p: the physical $PWD, s: where the walk stops (' ' is no path, so outside
+    # HOME the root is reached), f/fd: the project file and its directory, n/l: the profile and the length
+    # of the directory that chose it.
+    local quiet=${1-} d=$PWD p=$PWD s=' ' f= fd= n= __ringlet_hit= __ringlet_hitdir=
+    integer l=-1
+    if [[ $PWD == ${HOME-} || $PWD == ${HOME-}/* ]]; then s=${HOME-}; fi
+    while [[ $d != $s ]]; do
+        # A symlink on the way up means the physical path differs: resolve it only then.
+        if [[ -L $d ]]; then __ringlet_walk_physical; break; fi
+        if [[ -z $f ]]; then
+            if [[ -f ${d%/}/.ringlet.toml ]]; then f=${d%/}/.ringlet.toml fd=$d
+            elif [[ -f ${d%/}/.ringlet-profile ]]; then f=${d%/}/.ringlet-profile fd=$d; fi
+        fi
+        if [[ -z $d || $d == / ]]; then break; fi
+        d=${d%/*}
     done
-    if [[ -n $linked ]]; then
-        phys=${PWD:A} stop=' '
-        if [[ -n ${HOME-} && $HOME != / && ( $phys == $HOME || $phys == ${HOME}/* ) ]]; then stop=$HOME; fi
+    if __ringlet_map "$p/"; then n=$__ringlet_hit l=${#__ringlet_hitdir}; fi
+    if [[ $p != $PWD ]] && __ringlet_map "$PWD/" && (( ${#__ringlet_hitdir} > l )); then
+        n=$__ringlet_hit l=${#__ringlet_hitdir}
     fi
-    if __ringlet_map "$phys/"; then name=$__ringlet_hit len=${#__ringlet_hitdir}; fi
-    if [[ $phys != $PWD ]] && __ringlet_map "$PWD/" && (( ${#__ringlet_hitdir} > len )); then
-        name=$__ringlet_hit len=${#__ringlet_hitdir}
-    fi
-    dir=$phys
-    while [[ $dir != $stop ]]; do
-        if [[ -f ${dir%/}/.ringlet.toml ]]; then file=${dir%/}/.ringlet.toml; break; fi
-        if [[ -f ${dir%/}/.ringlet-profile ]]; then file=${dir%/}/.ringlet-profile; break; fi
-        if [[ -z $dir || $dir == / ]]; then break; fi
-        dir=${dir%/*}
-    done
-    if [[ -n $file ]]; then
-        # An allow or deny in another shell is picked up here, where it matters.
-        if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale_allow; then __ringlet_reload; fi
-        # Bounded read: a huge file cannot stall the prompt, and anything over the limit never matches.
-        builtin sysread -s 4097 content 2>/dev/null <$file || :
-        __ringlet_allowed "$file" "$content" || rc=$?
-        case $rc in
-        (0) typeset -g __ringlet_hinted=; if (( ${#dir} >= len )); then name=$__ringlet_hit; fi ;;
-        (1) __ringlet_hint "$file" 'changed since `ringlet allow`; ignored until you run `ringlet allow` again' ;;
-        (*) __ringlet_hint "$file" 'is not allowed; run `ringlet allow` to use it' ;;
-        esac
-    else
-        typeset -g __ringlet_hinted=
-    fi
-    if [[ -n $name ]]; then
-        if [[ ${RINGLET_PROFILE-} != $name ]]; then
-            builtin export RINGLET_PROFILE=$name
-            if [[ -z $quiet && -n ${__ringlet_notify-} ]]; then builtin print -ru2 -- "ringlet: profile $name"; fi
+    if [[ -n $f ]]; then __ringlet_project; else typeset -g __ringlet_hinted=; fi
+    if [[ -n $n ]]; then
+        if [[ ${RINGLET_PROFILE-} != $n ]]; then
+            builtin export RINGLET_PROFILE=$n
+            if [[ -z $quiet && -n ${__ringlet_notify-} ]]; then builtin print -ru2 -- "ringlet: profile $n"; fi
         fi
     elif [[ -n ${RINGLET_PROFILE+x} ]]; then
         if [[ -z $quiet && -n ${__ringlet_notify-} ]]; then builtin print -ru2 -- "ringlet: profile $RINGLET_PROFILE unset"; fi
         builtin unset RINGLET_PROFILE
     fi
     return 0
-}
-
-# Brings RINGLET_PROFILE up to date for $PWD. Only config.toml is tested on every cd.
-function __ringlet_update {
-    typeset -g __ringlet_pwd=$PWD
-    if [[ -z ${__ringlet_broken-} ]] && __ringlet_stale_config; then __ringlet_reload; fi
-    __ringlet_select "$@"
 }
 
 # zsh runs chpwd_functions on every directory change, in scripts too; $? is restored around them.

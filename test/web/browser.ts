@@ -17,6 +17,8 @@ export interface Browser {
   cspViolations: string[];
   /** Every response body text the page received (to check the token never reaches it). */
   bodies: string[];
+  /** Uncaught exceptions in the pages. */
+  errors: string[];
   close(): Promise<void>;
 }
 
@@ -27,7 +29,9 @@ export async function launch(viewport = { width: 1280, height: 900 }): Promise<B
   const page = context.pages()[0] ?? (await context.newPage());
   const cspViolations: string[] = [];
   const bodies: string[] = [];
+  const errors: string[] = [];
   const watch = (p: Page) => {
+    p.on('pageerror', (e) => errors.push(`${e.message}\n${e.stack ?? ''}`));
     p.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
     });
@@ -38,7 +42,7 @@ export async function launch(viewport = { width: 1280, height: 900 }): Promise<B
   watch(page);
   context.on('page', watch);
   return {
-    context, page, cspViolations, bodies,
+    context, page, cspViolations, bodies, errors,
     async close() {
       await context.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });

@@ -133,6 +133,27 @@ describe('dashboard in a real browser', () => {
     expect(head.headers['content-security-policy']).toMatch(/script-src 'self'/);
     expect(head.headers['content-security-policy']).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(browser.bodies.join('\n')).not.toContain(box.token());
+
+    // Keyboard: a skip link first, then the sections, reachable and usable with Tab and Enter.
+    await page.goto(`http://127.0.0.1:${box.port}/#/spend`);
+    await page.locator('[data-connection="ok"]').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Profiles');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Profiles', exact: true }).waitFor();
+
+    // The service worker caches the page's own files and nothing from the API.
+    const cached = await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      const urls: string[] = [];
+      for (const k of await caches.keys()) for (const r of await (await caches.open(k)).keys()) urls.push(new URL(r.url).pathname);
+      return urls;
+    });
+    expect(cached.some((u) => /^\/assets\/app-.*\.js$/.test(u))).toBe(true);
+    expect(cached).toContain('/index.html');
+    expect(cached.filter((u) => u.startsWith('/api/') || u.startsWith('/login'))).toEqual([]);
   });
 
   it('shows on the Spend page exactly what `ringlet usage --json` says for the same filter', async () => {
@@ -343,8 +364,12 @@ describe('dashboard in a real browser', () => {
     expect(r.code, r.stderr).toBe(0);
     const id = r.stdout.trim();
     await page.goto(`http://127.0.0.1:${box.port}/#/sessions/${id}`);
+    console.log('errors so far', browser.errors);
     const overlay = page.locator('.term-overlay[data-exit="7"]');
-    await overlay.waitFor({ timeout: 15_000 }).catch(async (e) => { console.log(page.url(), await page.locator('main').innerHTML()); throw e; });
+    await overlay.waitFor({ timeout: 15_000 }).catch(async (e) => {
+      console.log(page.url(), await page.locator('main').innerHTML());
+      throw e;
+    });
     expect(await overlay.textContent()).toContain('exit status 7');
     expect(await terminalText(page)).toContain('viewing');
   });
@@ -401,7 +426,10 @@ describe('dashboard in a real browser', () => {
     appendAudit('hook-deny', { hook: 'no-rm', tool: 'Bash', reason: 'no rm -rf here' }, { profile: 'a', env: box.env });
     const { page } = browser;
     await page.goto(`http://127.0.0.1:${box.port}/#/hooks`);
-    await page.locator('[data-hook="a/no-rm"]').waitFor();
+    await page.locator('[data-hook="a/no-rm"]').waitFor().catch(async (e) => {
+      console.log('HOOKS FAIL', page.url(), browser.errors, await page.locator('body').innerHTML());
+      throw e;
+    });
     await page.locator('[data-hook="*/log-stop"]').waitFor();
     await page.locator('[data-table="denials"]', { hasText: 'no rm -rf here' }).waitFor();
     await screenshots(page, 'hooks');
@@ -435,7 +463,8 @@ describe('dashboard in a real browser', () => {
     expect(status).toBe(401);
   });
 
-  it('ran without a Content-Security-Policy violation (the terminal included)', () => {
+  it('ran without a Content-Security-Policy violation (the terminal included) or an uncaught error', () => {
     expect(browser.cspViolations).toEqual([]);
+    expect(browser.errors).toEqual([]);
   });
 });
