@@ -46,7 +46,7 @@ export const BUILTIN_PROVIDERS: ProviderSpec[] = [
     id: 'moonshot', label: 'Moonshot (Kimi)', kind: 'api', keyEnv: 'MOONSHOT_API_KEY',
     endpoints: { anthropic: 'https://api.moonshot.ai/anthropic', 'openai-chat': 'https://api.moonshot.ai/v1' },
     defaultModel: { anthropic: 'kimi-k2-turbo-preview', 'openai-chat': 'kimi-k2-turbo-preview' },
-    hosts: ['api.moonshot.ai', 'api.moonshot.cn'],
+    hosts: ['api.moonshot.ai', 'api.moonshot.cn', 'api.kimi.com'],
   },
   {
     id: 'google', label: 'Google Gemini API', kind: 'api', keyEnv: 'GEMINI_API_KEY',
