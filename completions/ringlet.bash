@@ -49,7 +49,7 @@ _ringlet_options() {
     'daemon start') _ringlet_r='--help -h' ;;
     'daemon status') _ringlet_r='--json --help -h' ;;
     'daemon stop') _ringlet_r='--force --help -h' ;;
-    'dashboard') _ringlet_r='--open --help -h' ;;
+    'dashboard') _ringlet_r='--no-open --help -h' ;;
     'deny') _ringlet_r='--help -h' ;;
     'hooks add') _ringlet_r='--all-profiles --on --shell --webhook --webhook-template --script --matcher --timeout --period --limit --of --name --help -h' ;;
     'hooks list') _ringlet_r='--json --all-profiles --help -h' ;;

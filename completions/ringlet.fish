@@ -81,7 +81,7 @@ function __ringlet_options --argument-names p
         case 'daemon stop'
             printf '%s\t%s\n' '--force' 'Stop even with live sessions (they end), or terminate a daemon that does not answer' '--help' 'Show help for this command' '-h' 'Show help for this command'
         case 'dashboard'
-            printf '%s\t%s\n' '--open' 'Open the browser (--no-open prints the link instead)' '--help' 'Show help for this command' '-h' 'Show help for this command'
+            printf '%s\t%s\n' '--no-open' 'Print the sign-in link instead of opening a browser' '--help' 'Show help for this command' '-h' 'Show help for this command'
         case 'deny'
             printf '%s\t%s\n' '--help' 'Show help for this command' '-h' 'Show help for this command'
         case 'hooks add'

@@ -53,94 +53,118 @@ function __ringlet_reload
     end
 end
 
-# __ringlet_up replaces the caller's $dir by its parent ('' for the root), without a command substitution
-# (each costs a pipe and a thread in fish) where fish 3.4+ can: its `string match` sets variables from
-# named groups. (?s) keeps names with newlines whole.
-if string match -qr -- '(?<__ringlet_probe>x)' x; and set -q __ringlet_probe
-    set -e __ringlet_probe
-    function __ringlet_up --no-scope-shadowing
-        string match -qr -- '^(?<dir>(?s).*)/[^/]*$' "$dir"; or set dir ''
-    end
-else
-    function __ringlet_up --no-scope-shadowing
+# For __ringlet_walk when the way up holds a symlink: resolves the physical $PWD and finds the nearest
+# project file from there, setting the caller's phys, file and fdir. `string collect` keeps the path one
+# element; a name ending in a newline would lose it, and then the logical $PWD is used.
+function __ringlet_walk_physical --no-scope-shadowing
+    set phys (builtin realpath -- $PWD 2>/dev/null | string collect)
+    test -d "$phys"; or set phys $PWD
+    set file
+    set fdir
+    set -l stop ' '
+    string match -q -- "$HOME/*" "$phys/"; and test "$HOME" != /; and set stop $HOME
+    set -l dir (string replace -r -- '/$' '' "$phys" | string collect)
+    while test "$dir" != "$stop"
+        if test -f "$dir/.ringlet.toml"
+            set file "$dir/.ringlet.toml"
+        else if test -f "$dir/.ringlet-profile"
+            set file "$dir/.ringlet-profile"
+        end
+        if test -n "$file"
+            set fdir $dir
+            return
+        end
+        test -n "$dir"; or return
         set dir (string replace -r -- '/[^/]*$' '' "$dir" | string collect)
     end
 end
 
-# Sets __ringlet_stop: where the walk up from $argv[1] ends, excluded. Inside HOME that is HOME (project
-# files live in projects, HOME-wide is what default-profile is for; the tables hold both spellings of a
-# symlinked HOME); elsewhere ' ', which is no path, so the root is reached.
-function __ringlet_set_stop --argument-names path
-    set -g __ringlet_stop ' '
-    if test -n "$HOME"; and begin; test "$path" = "$HOME"; or string match -q -- "$HOME/*" "$path"; end
-        set -g __ringlet_stop $HOME
+# __ringlet_walk goes up from the caller's $dir (the logical $PWD) to $stop, excluded, and sets the
+# caller's file and fdir to the nearest project file; a symlink on the way hands over to
+# __ringlet_walk_physical. One test call per level looks for the three things at once. fish 3.4+ gets
+# the parent directory from a named regex group, which sets the variable in place; older fish needs a
+# command substitution per level (a pipe and a thread each), so it gets its own, slower loop.
+if string match -qr -- '(?<__ringlet_probe>x)' x; and set -q __ringlet_probe
+    set -e __ringlet_probe
+    function __ringlet_walk --no-scope-shadowing
+        while test "$dir" != "$stop"
+            if test -L "$dir" -o -f "$dir/.ringlet.toml" -o -f "$dir/.ringlet-profile"
+                if test -L "$dir"
+                    __ringlet_walk_physical
+                    return
+                end
+                if test -z "$file"
+                    set fdir $dir
+                    if test -f "$dir/.ringlet.toml"
+                        set file "$dir/.ringlet.toml"
+                    else
+                        set file "$dir/.ringlet-profile"
+                    end
+                end
+            end
+            # (?s): names may hold newlines. No match once the root ('') has been looked at: done.
+            string match -qr -- '^(?<dir>(?s).*)/[^/]*$' "$dir"; or return
+        end
+    end
+else
+    function __ringlet_walk --no-scope-shadowing
+        while test "$dir" != "$stop"
+            if test -L "$dir" -o -f "$dir/.ringlet.toml" -o -f "$dir/.ringlet-profile"
+                if test -L "$dir"
+                    __ringlet_walk_physical
+                    return
+                end
+                if test -z "$file"
+                    set fdir $dir
+                    if test -f "$dir/.ringlet.toml"
+                        set file "$dir/.ringlet.toml"
+                    else
+                        set file "$dir/.ringlet-profile"
+                    end
+                end
+            end
+            test -n "$dir"; or return
+            set dir (string replace -r -- '/[^/]*$' '' "$dir" | string collect)
+        end
     end
 end
 
 # Brings RINGLET_PROFILE up to date for $PWD: the nearest allowed project file or the longest mapped
-# prefix, whichever is deeper. A cd costs builtins and a few stat() calls, and on the common path no
-# command substitution (each costs a pipe and a thread in fish): config.toml is the only input tested
-# every time. Paths are compared as data, so no name is ever expanded or run.
+# prefix, whichever is deeper. A cd costs a few stat() calls and few statements (each costs here), and on
+# the common path no command substitution: config.toml is the only input tested every time, and the walk
+# up stops below HOME inside HOME (project files live in projects, HOME-wide is what default-profile is
+# for; the tables hold both spellings of a symlinked HOME). Paths are compared as data, never run.
 function __ringlet_update --argument-names quiet
     set -g __ringlet_pwd $PWD
     if test -z "$__ringlet_broken"; and __ringlet_stale_config
         __ringlet_reload
     end
-    # dir: the directory walked, phys: the physical $PWD, file/fdir: the project file and its directory,
-    # name/len: the profile and the length of the directory that chose it.
+    # dir: the directory walked ('' is the root), phys: the physical $PWD, stop: where the walk ends,
+    # excluded (' ' is no path, so outside HOME the root is reached), file/fdir: the project file and its
+    # directory, name/len: the profile and the length of the directory that chose it.
     set -l dir $PWD
     set -l phys $PWD
+    set -l stop ' '
     set -l file
     set -l fdir
-    test "$dir" = /; and set dir ''
-    __ringlet_set_stop $PWD
-    while test "$dir" != "$__ringlet_stop"
-        if test -L "$dir"
-            # A symlink on the way up means the physical path differs: resolve it and walk that instead.
-            # `string collect` keeps it one element; a name ending in a newline would lose it, and then
-            # the logical $PWD is used.
-            set phys (builtin realpath -- $PWD 2>/dev/null | string collect)
-            test -d "$phys"; or set phys $PWD
-            __ringlet_set_stop $phys
-            set file
-            set dir $phys
-            test "$dir" = /; and set dir ''
-            while test "$dir" != "$__ringlet_stop"
-                if test -f "$dir/.ringlet.toml"
-                    set file "$dir/.ringlet.toml"
-                else if test -f "$dir/.ringlet-profile"
-                    set file "$dir/.ringlet-profile"
-                end
-                if test -n "$file"
-                    set fdir $dir
-                    break
-                end
-                test -n "$dir"; or break
-                __ringlet_up
-            end
-            break
-        end
-        if test -z "$file"
-            if test -f "$dir/.ringlet.toml"
-                set file "$dir/.ringlet.toml"
-                set fdir $dir
-            else if test -f "$dir/.ringlet-profile"
-                set file "$dir/.ringlet-profile"
-                set fdir $dir
-            end
-        end
-        test -n "$dir"; and test "$dir" != /; or break
-        __ringlet_up
-    end
     set -l name
     set -l len -1
-    if __ringlet_map "$phys/"
-        set name $__ringlet_hit
-        set len $__ringlet_hitlen
+    string match -q -- "$HOME/*" "$PWD/"; and test "$HOME" != /; and set stop $HOME
+    # __ringlet_map sets __ringlet_hit to (profile, directory, its length, its parent).
+    if __ringlet_map "$PWD/"
+        set name $__ringlet_hit[1]
+        set len $__ringlet_hit[3]
+        # A mapped directory bounds the walk too: a project file above it would lose to the mapping anyway.
+        if test "$stop" = ' '; or string match -q -- "$HOME/*" "$__ringlet_hit[2]"
+            set stop $__ringlet_hit[4]
+        end
     end
-    if test "$phys" != "$PWD"; and __ringlet_map "$PWD/"; and test $__ringlet_hitlen -gt $len
-        set name $__ringlet_hit
-        set len $__ringlet_hitlen
+    test "$dir" = /; and set dir ''
+    __ringlet_walk
+    # Reached through a symlink: the physical path may lie in a deeper mapping.
+    if test "$phys" != "$PWD"; and __ringlet_map "$phys/"; and test $__ringlet_hit[3] -gt $len
+        set name $__ringlet_hit[1]
+        set len $__ringlet_hit[3]
     end
     if test -n "$file"
         # An allow or deny in another shell is picked up here, where it matters.

@@ -61,13 +61,15 @@ function __ringlet_reload {
 function __ringlet_walk_physical {
     p=${PWD:A} s=' ' f= fd=
     if [[ $p == ${HOME-} || $p == ${HOME-}/* ]]; then s=${HOME-}; fi
-    local d=$p
-    while [[ $d != $s ]]; do
-        if [[ -f ${d%/}/.ringlet.toml ]]; then f=${d%/}/.ringlet.toml fd=$d; break; fi
-        if [[ -f ${d%/}/.ringlet-profile ]]; then f=${d%/}/.ringlet-profile fd=$d; break; fi
-        if [[ -z $d || $d == / ]]; then break; fi
+    local d=${p%/}
+    while [[ -n $d && $d != $s ]]; do
+        if [[ -f $d/.ringlet.toml ]]; then f=$d/.ringlet.toml fd=$d; return; fi
+        if [[ -f $d/.ringlet-profile ]]; then f=$d/.ringlet-profile fd=$d; return; fi
         d=${d%/*}
     done
+    if [[ -z $d && $s == ' ' ]]; then
+        if [[ -f /.ringlet.toml ]]; then f=/.ringlet.toml; elif [[ -f /.ringlet-profile ]]; then f=/.ringlet-profile; fi
+    fi
 }
 
 # Trusts the project file $f only as __ringlet_allowed says; sets n (the profile) when it is allowed and
@@ -99,21 +101,32 @@ function __ringlet_update {
     # d: the directory walked, p: the physical $PWD, s: where the walk stops (' ' is no path, so outside
     # HOME the root is reached), f/fd: the project file and its directory, n/l: the profile and the length
     # of the directory that chose it.
-    local quiet=${1-} d=$PWD p=$PWD s=' ' f= fd= n= __ringlet_hit= __ringlet_hitdir=
+    local quiet=${1-} d=${PWD%/} p=$PWD s=' ' f= fd= n= __ringlet_hit= __ringlet_hitdir=
     integer l=-1
     if [[ $PWD == ${HOME-} || $PWD == ${HOME-}/* ]]; then s=${HOME-}; fi
-    while [[ $d != $s ]]; do
-        # A symlink on the way up means the physical path differs: resolve it only then.
-        if [[ -L $d ]]; then __ringlet_walk_physical; break; fi
-        if [[ -z $f ]]; then
-            if [[ -f ${d%/}/.ringlet.toml ]]; then f=${d%/}/.ringlet.toml fd=$d
-            elif [[ -f ${d%/}/.ringlet-profile ]]; then f=${d%/}/.ringlet-profile fd=$d; fi
+    # A mapped directory bounds the walk too: a project file above it would lose to the mapping anyway.
+    if __ringlet_map "$PWD/"; then
+        n=$__ringlet_hit l=${#__ringlet_hitdir}
+        if (( l > ${#s} )); then s=${__ringlet_hitdir%/*}; fi
+    fi
+    while [[ -n $d && $d != $s ]]; do
+        # One test for the three things looked for; which one, only when there is one.
+        if [[ -L $d || -f $d/.ringlet.toml || -f $d/.ringlet-profile ]]; then
+            # A symlink on the way up means the physical path differs: walk that instead.
+            if [[ -L $d ]]; then __ringlet_walk_physical; break; fi
+            if [[ -z $f ]]; then
+                fd=$d
+                if [[ -f $d/.ringlet.toml ]]; then f=$d/.ringlet.toml; else f=$d/.ringlet-profile; fi
+            fi
         fi
-        if [[ -z $d || $d == / ]]; then break; fi
         d=${d%/*}
     done
-    if __ringlet_map "$p/"; then n=$__ringlet_hit l=${#__ringlet_hitdir}; fi
-    if [[ $p != $PWD ]] && __ringlet_map "$PWD/" && (( ${#__ringlet_hitdir} > l )); then
+    # The root itself, outside HOME (the loop ends when the path runs out).
+    if [[ -z $d && -z $f && $s == ' ' && $p == $PWD ]]; then
+        if [[ -f /.ringlet.toml ]]; then f=/.ringlet.toml; elif [[ -f /.ringlet-profile ]]; then f=/.ringlet-profile; fi
+    fi
+    # Reached through a symlink: the physical path may lie in a deeper mapping.
+    if [[ $p != $PWD ]] && __ringlet_map "$p/" && (( ${#__ringlet_hitdir} > l )); then
         n=$__ringlet_hit l=${#__ringlet_hitdir}
     fi
     if [[ -n $f ]]; then __ringlet_project; else typeset -g __ringlet_hinted=; fi

@@ -89,7 +89,6 @@ export class Session {
   }
 
   private output(data: Buffer): void {
-    (this as any).dbgOut = ((this as any).dbgOut ?? 0) + data.length;
     this.mirror.write(data);
     for (const c of this.clients) {
       if (!c.ready) {
@@ -102,9 +101,7 @@ export class Session {
   }
 
   private send(c: Client, data: Buffer): void {
-    if (c.behind) { (c as any).dropped = ((c as any).dropped ?? 0) + data.length; return; }
-    (c as any).sent = ((c as any).sent ?? 0) + data.length;
-    if (c.ws.readyState !== 1) (c as any).closedSend = ((c as any).closedSend ?? 0) + data.length;
+    if (c.behind) return;
     if (c.ws.bufferedAmount > SLOW_CLIENT_BYTES) {
       c.behind = true;
       this.waitForDrain(c);
@@ -166,7 +163,6 @@ export class Session {
   }
 
   input(data: Buffer | string): void {
-    if (process.env.DBG_INPUT) process.stdout.write(`input ${this.id} running=${this.running} ${JSON.stringify(String(data))}\n`);
     if (this.running) this.pty.write(data);
   }
 
@@ -218,7 +214,6 @@ export class Session {
 
   private exited(exitCode: number, signal: number): void {
     if (this.record.status !== 'running') return;
-    if (process.env.DBG_INPUT) process.stdout.write(`exited ${this.id} out=${(this as any).dbgOut}\n`);
     this.record.status = 'exited';
     this.record.endedAt = new Date().toISOString();
     this.record.exitCode = signal ? 128 + signal : exitCode;
@@ -233,7 +228,6 @@ export class Session {
   }
 
   private sendExit(c: Client): void {
-    if (process.env.DBG_INPUT) process.stdout.write(`exit ${this.id} out=${(this as any).dbgOut} sent=${(c as any).sent} dropped=${(c as any).dropped} closedSend=${(c as any).closedSend} ready=${c.ready} behind=${c.behind}\n`);
     this.control(c, { type: 'exit', exitCode: this.record.exitCode ?? 0, signal: this.record.signal });
     c.ws.close(CLOSE_NORMAL, 'session ended');
   }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
@@ -30,6 +30,42 @@ export function sessionArgv(req: CreateSession): string[] {
 }
 
 type NodePty = typeof import('node-pty');
+
+/**
+ * Linux drops what a PTY still buffers when the last holder of its slave side closes it, so a session that
+ * prints a lot and exits while the daemon is busy would lose its last lines. The daemon therefore holds the
+ * slave open itself; when node-pty, after the child's exit, goes to close the read side, the output left is
+ * read first (until nothing arrives for 100 ms, at most 5 s), then the slave is let go and the read side
+ * ends as usual (EIO). Reaches into node-pty's `_pty`/`_socket`; without them nothing changes.
+ */
+function keepReadingAfterExit(p: import('node-pty').IPty): void {
+  if (process.platform !== 'linux') return;
+  const internals = p as unknown as { _pty?: string; _socket?: { destroy(err?: Error): unknown; destroyed?: boolean } };
+  const socket = internals._socket;
+  if (!socket || typeof socket.destroy !== 'function' || !internals._pty?.startsWith('/dev/')) return;
+  let held: number | undefined;
+  try {
+    held = openSync(internals._pty, fsConstants.O_RDWR | fsConstants.O_NOCTTY);
+  } catch {
+    return;
+  }
+  let lastData = Date.now();
+  p.onData(() => (lastData = Date.now()));
+  const destroy = socket.destroy.bind(socket);
+  socket.destroy = (err?: Error) => {
+    if (held === undefined || socket.destroyed) return destroy(err);
+    const since = Date.now();
+    const poll = setInterval(() => {
+      if (Date.now() - lastData < 100 && Date.now() - since < 5000) return;
+      clearInterval(poll);
+      closeSync(held!);
+      held = undefined;
+      // The read side now ends with EIO; should another process still hold the slave, end it anyway.
+      setTimeout(() => socket.destroyed || destroy(err), 1000).unref();
+    }, 25);
+    return socket;
+  };
+}
 
 /** Every session of this daemon, and the record of those a previous daemon lost. */
 export class SessionManager {
@@ -160,7 +196,7 @@ export class SessionManager {
     // The same checks, with the same one-line reasons, as `profiles run` makes before it starts anything.
     const { preflightRun } = await import('../profiles/run.js');
     try {
-      preflightRun(req.profile, req.args ?? [], this.env);
+      preflightRun(req.profile, req.args ?? [], this.env, { sandbox: req.sandbox });
     } catch (err) {
       if (err instanceof UserError) throw new HttpError(422, err.message, { exitCode: err.exitCode });
       throw err;
@@ -173,6 +209,7 @@ export class SessionManager {
     env.TERM = 'xterm-256color';
     env.COLORTERM ??= 'truecolor';
     const p = this.pty.spawn(argv[0], argv.slice(1), { name: 'xterm-256color', cols, rows, cwd, env, encoding: null as unknown as string });
+    keepReadingAfterExit(p);
     let id: string;
     do id = randomBytes(4).toString('hex');
     while (this.sessions.has(id) || this.past.has(id));

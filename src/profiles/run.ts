@@ -106,8 +106,8 @@ function requireKey(plan: RunPlan, env: NodeJS.ProcessEnv): string | undefined {
  * The checks `profiles run NAME -- ARGS` makes before it starts anything (profile, agent binary, endpoint,
  * key), for callers that run it elsewhere (the daemon's sessions): throws the same UserError, starts nothing.
  */
-export function preflightRun(name: string, args: string[], env: NodeJS.ProcessEnv = process.env): RunPlan {
-  const plan = planRun(readProfile(name, env), args, {}, env);
+export function preflightRun(name: string, args: string[], env: NodeJS.ProcessEnv = process.env, opts: { sandbox?: boolean } = {}): RunPlan {
+  const plan = planRun(readProfile(name, env), args, opts, env);
   requireKey(plan, env);
   return plan;
 }

@@ -171,8 +171,9 @@ function staleTests(shell: ShellName, d: StateData, stamp: string): { name: stri
     if (shell === 'fish') {
       const W = fishQuote(w.path);
       const S = fishQuote(stamp);
-      // fish's `a -ot b` is true when a is missing: existence is tested on its own.
-      cond = w.exists ? `not test -e ${W}; or not test ${W} -ot ${S}` : `test -e ${W}`;
+      // fish's `a -ot b` is true when a is missing: existence is tested too.
+      // One `test` call: -ot alone would be true for a missing file.
+      cond = w.exists ? `not test -e ${W} -a ${W} -ot ${S}` : `test -e ${W}`;
     } else {
       const W = posixQuote(w.path);
       const S = posixQuote(stamp);
@@ -230,13 +231,18 @@ function renderFish(d: StateData, stamp: string): string {
   L.push(d.notify ? 'set -g __ringlet_notify 1' : 'set -g __ringlet_notify');
   for (const t of staleTests('fish', d, stamp)) L.push(`function __ringlet_stale_${t.name}`, `    ${t.cond}`, 'end');
   L.push('function __ringlet_map --argument-names dir');
-  for (const m of d.mappings) {
-    L.push(`    if string match -qr -- ${q(`^${regexLiteral(matchKey(m.dir))}`)} "$dir"`);
-    L.push(`        set -g __ringlet_hit ${q(m.profile)}`);
-    L.push(`        set -g __ringlet_hitdir ${q(m.dir)}`);
-    // fish counts characters (code points); its `string length` would cost a command substitution here.
-    L.push(`        set -g __ringlet_hitlen ${[...m.dir].length}`);
-    L.push('        return 0');
+  // One `set`: (profile, directory, its length in characters as fish counts them, its parent).
+  const parent = (dir: string) => (dir === '/' ? '' : dir.slice(0, dir.lastIndexOf('/')));
+  const hit = (m: MappingEntry, pad: string) => [`${pad}set -g __ringlet_hit ${q(m.profile)} ${q(m.dir)} ${[...m.dir].length} ${q(parent(m.dir))}`, `${pad}return 0`];
+  if (d.mappings.some((m) => m.dir.includes('\\'))) {
+    // A backslash cannot be escaped in a `case` pattern: these go through (slower) regex matches.
+    for (const m of d.mappings) {
+      L.push(`    if string match -qr -- ${q(`^${regexLiteral(matchKey(m.dir))}`)} "$dir"`, ...hit(m, '        '), '    end');
+    }
+  } else if (d.mappings.length) {
+    // One `switch`: no function call or regex compilation per mapping. \* and \? make them literal.
+    L.push('    switch $dir');
+    for (const m of d.mappings) L.push(`        case ${q(`${matchKey(m.dir).replace(/[*?]/g, '\\$&')}*`)}`, ...hit(m, '            '));
     L.push('    end');
   }
   L.push('    return 1');

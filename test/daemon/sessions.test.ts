@@ -217,6 +217,22 @@ describe('sessions', () => {
     await ringlet(['sessions', 'kill', id], box.env);
   }, 120_000);
 
+  it('busy sessions that print a lot and exit lose none of their last output', async () => {
+    // Linux drops what a PTY still buffers once its slave side is closed; the daemon must read it all first.
+    const cmd = 'read go; head -c 600000 /dev/urandom | base64 -w 100; echo; echo LAST-LINE-$((6*7))';
+    const ids = await Promise.all(Array.from({ length: 6 }, () => detach(box.env, 'p', ['sh', '-c', cmd])));
+    const clients = await Promise.all(ids.map((id) => WsClient.open(box.port, id, box.token())));
+    await Promise.all(clients.map((c) => until(() => c.messages.length > 0)));
+    for (const c of clients) c.send('\r');
+    await Promise.all(clients.map((c) => c.closed));
+    for (const c of clients) {
+      expect(c.messages.at(-1)).toEqual({ type: 'exit', exitCode: 0, signal: null });
+      expect(c.output.endsWith('LAST-LINE-42\r\n')).toBe(true);
+      // Every base64 line arrived whole: 600000 bytes -> 800000 characters in lines of 100.
+      expect(c.output.split('\r\n').filter((l) => /^[A-Za-z0-9+/=]{100}$/.test(l)).length).toBe(8000);
+    }
+  }, 60_000);
+
   it('after a daemon crash, its sessions are shown as lost, never as running', async () => {
     const id = await detach(box.env, 'p', ['sh', '-c', 'exec sleep 60']);
     const pid = (await request(box.port, 'GET', '/healthz')).body.pid;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ringlet } from '../support/env.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
@@ -154,6 +154,26 @@ describe('dashboard in a real browser', () => {
     expect(cached.some((u) => /^\/assets\/app-.*\.js$/.test(u))).toBe(true);
     expect(cached).toContain('/index.html');
     expect(cached.filter((u) => u.startsWith('/api/') || u.startsWith('/login'))).toEqual([]);
+  });
+
+  it('`ringlet dashboard` hands the sign-in link to the browser ($BROWSER)', async () => {
+    const script = join(box.dir, 'fake-browser.sh');
+    const opened = join(box.dir, 'opened-url');
+    writeFileSync(script, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, { mode: 0o755 });
+    const r = await ringlet(['dashboard'], { ...box.env, BROWSER: script });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Opened the dashboard');
+    await until(() => existsSync(opened) && readFileSync(opened, 'utf8').length > 0, 10_000);
+    const url = readFileSync(opened, 'utf8');
+    expect(url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${box.port}/login\\?code=[A-Za-z0-9_-]{43}$`));
+    const other = await launch();
+    try {
+      await other.page.goto(url);
+      expect(other.page.url()).toBe(`http://127.0.0.1:${box.port}/`);
+      await other.page.locator('[data-connection="ok"]').waitFor();
+    } finally {
+      await other.close();
+    }
   });
 
   it('shows on the Spend page exactly what `ringlet usage --json` says for the same filter', async () => {
@@ -364,10 +384,10 @@ describe('dashboard in a real browser', () => {
     expect(r.code, r.stderr).toBe(0);
     const id = r.stdout.trim();
     await page.goto(`http://127.0.0.1:${box.port}/#/sessions/${id}`);
-    console.log('errors so far', browser.errors);
     const overlay = page.locator('.term-overlay[data-exit="7"]');
-    await overlay.waitFor({ timeout: 15_000 }).catch(async (e) => {
-      console.log(page.url(), await page.locator('main').innerHTML());
+    await overlay.waitFor({ timeout: 30_000 }).catch(async (e) => {
+      // Say what the page showed instead: a failure here is otherwise hard to read.
+      console.log(page.url(), browser.errors, await page.locator('main').innerHTML());
       throw e;
     });
     expect(await overlay.textContent()).toContain('exit status 7');
@@ -427,7 +447,7 @@ describe('dashboard in a real browser', () => {
     const { page } = browser;
     await page.goto(`http://127.0.0.1:${box.port}/#/hooks`);
     await page.locator('[data-hook="a/no-rm"]').waitFor().catch(async (e) => {
-      console.log('HOOKS FAIL', page.url(), browser.errors, await page.locator('body').innerHTML());
+      console.log(page.url(), browser.errors, await page.locator('body').innerHTML());
       throw e;
     });
     await page.locator('[data-hook="*/log-stop"]').waitFor();

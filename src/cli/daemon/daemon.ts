@@ -36,6 +36,8 @@ export class DaemonCommand extends Command {
     process.on('SIGHUP', () => log('SIGHUP ignored'));
     for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => void d.stop());
     await d.closed;
+    // Everything is closed; should a stray handle keep the loop alive, do not linger as a daemon that serves nothing.
+    setTimeout(() => process.exit(0), 2000).unref();
     return 0;
   }
 }

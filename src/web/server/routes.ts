@@ -118,9 +118,16 @@ const monthStart = () => `${new Date().toISOString().slice(0, 7)}-01`;
 
 export function registerDashboardRoutes(router: Router, ctx: DaemonContext): void {
   const auth = dashboardAuth(ctx);
-  const dir = webDir(ctx.env);
+  // Found and read on first use (and looked for again while missing, e.g. during a rebuild), then served
+  // from memory: a rebuild under a running daemon does not mix old and new files.
   let files: StaticFiles | undefined;
-  const staticFiles = () => (files ??= dir ? new StaticFiles(dir) : undefined);
+  const staticFiles = () => {
+    if (!files) {
+      const dir = webDir(ctx.env);
+      if (dir) files = new StaticFiles(dir);
+    }
+    return files;
+  };
 
   // --- sign-in -------------------------------------------------------------------------------------------
 

@@ -43,7 +43,7 @@ export function Confirm(props: { open: boolean; title: string; children: Compone
 }
 
 /** A labelled form field; the hint and error are tied to the control with aria-describedby. */
-export function Field(props: { id: string; label: string; hint?: string; error?: string; children: ComponentChildren; class?: string }) {
+export function Field(props: { id: string; label: string; hint?: ComponentChildren; error?: string; children: ComponentChildren; class?: string }) {
   return (
     <div class={`field ${props.class ?? ''}`}>
       <label for={props.id}>{props.label}</label>

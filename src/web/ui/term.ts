@@ -158,7 +158,12 @@ export function openTerminal(el: HTMLElement, sessionId: string, events: TermEve
       ws?.close(1000, 'detach');
       ro.disconnect();
       mq.removeEventListener('change', onTheme);
-      term.dispose();
+      // Leaving the page must never fail, whatever state the renderer is in.
+      try {
+        term.dispose();
+      } catch {
+        /* already torn down */
+      }
     },
   };
 }

@@ -31,7 +31,7 @@ export function ProfilesPage() {
               <thead>
                 <tr>
                   <th scope="col">Name</th>
-                  <th scope="col">Agent</th>
+                  <th scope="col" class="hide-narrow">Agent</th>
                   <th scope="col">Provider</th>
                   <th scope="col" class="hide-narrow">Model</th>
                   <th scope="col" class="hide-narrow">Sandbox</th>
@@ -43,7 +43,7 @@ export function ProfilesPage() {
                 {list.data.map((p) => (
                   <tr key={p.name} data-profile={p.name}>
                     <th scope="row"><a href={href(['profiles', p.name])}>{p.name}</a>{p.error && <> <Badge kind="bad" title={p.error}>broken</Badge></>}</th>
-                    <td>{p.agent ?? '—'}</td>
+                    <td class="hide-narrow">{p.agent ?? '—'}</td>
                     <td>{p.provider ?? '—'}</td>
                     <td class="hide-narrow mono small">{p.model ?? <span class="muted">default</span>}</td>
                     <td class="hide-narrow">{p.sandbox ?? '—'}</td>
@@ -104,7 +104,7 @@ export function NewProfilePage() {
       <ErrorBox error={error} />
       <form class="panel" onSubmit={submit} aria-label="New profile" noValidate>
         <div class="form-grid">
-          <Field id="p-name" label="Name" hint="Letters, digits, “.”, “_” or “-”; used as `ringlet profiles run NAME`." error={nameErr}>
+          <Field id="p-name" label="Name" hint={<>Letters, digits, “.”, “_” or “-”; you will run it as <code>ringlet profiles run {form.name || 'NAME'}</code>.</>} error={nameErr}>
             <input id="p-name" name="name" required autoComplete="off" spellcheck={false} value={form.name} onInput={upd('name')} onBlur={() => setTouched(true)}
               aria-invalid={nameErr ? 'true' : 'false'} aria-describedby={`p-name-hint${nameErr ? ' p-name-err' : ''}`} />
           </Field>
