@@ -11,7 +11,8 @@ export class AllowCommand extends Command {
       allowed it: trust is bound to the file's exact content (its sha256 is recorded), so any later edit,
       a \`git pull\` included, makes the shell ignore the file again until you re-run \`ringlet allow\`.
 
-      Without a path, the nearest project file at or above the current directory is allowed. The file must
+      Without a path, the nearest project file at or above the current directory is allowed (inside HOME the
+      search stops below HOME, as the shell's does). The file must
       name an existing profile: \`profile = "name"\` in \`.ringlet.toml\`, or the bare name in \`.ringlet-profile\`.
     `,
     examples: [

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../config/atomic.js';
 import { loadConfig } from '../config/config.js';
@@ -13,7 +14,10 @@ export const shellAliasCache = (env: NodeJS.ProcessEnv = process.env) => join(pa
 
 function writeNames(file: string, names: Iterable<string>): void {
   const list = [...new Set([...names].filter(isValidName))].sort();
-  writeFileAtomic(file, list.length ? `${list.join('\n')}\n` : '', { mode: 0o600 });
+  const text = list.length ? `${list.join('\n')}\n` : '';
+  // Called at every shell start: skip the write (and its fsync) when nothing changed.
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
+  writeFileAtomic(file, text, { mode: 0o600 });
 }
 
 /** Rewrite the shell-alias list from config.toml's [shell.aliases]. */

@@ -1,6 +1,7 @@
 import { UserError, EXIT } from '../errors.js';
 import { isValidName } from '../config/paths.js';
 import { fillTemplate } from './assets.js';
+import { refreshShellAliasCache } from './cache.js';
 import { buildState, RESERVED_NAMES } from './state.js';
 import { quote, type ShellName } from './quote.js';
 
@@ -37,6 +38,12 @@ export function initArgs(shell: ShellName, o: InitOptions): string[] {
 }
 
 export function renderState(shell: ShellName, o: InitOptions, env: NodeJS.ProcessEnv = process.env): string {
+  // Aliases added by editing config.toml by hand reach the completion cache here (this runs when it changed).
+  try {
+    refreshShellAliasCache(env);
+  } catch {
+    /* completion of alias names is a convenience */
+  }
   return buildState(shell, { aliases: o.aliases, reserved: [o.cmd, ...o.wrap] }, env);
 }
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -11,7 +10,6 @@ const Database = createRequire(import.meta.url)('better-sqlite3');
 let sb: Sandbox;
 
 beforeAll(() => {
-  execFileSync(process.execPath, ['build.mjs'], { cwd: ROOT, stdio: 'pipe' });
   sb = makeSandbox();
 }, 180_000);
 afterAll(() => sb?.cleanup());

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, RINGLET, makeSandbox, ringlet, type Sandbox } from '../support/env.js';
@@ -22,7 +22,6 @@ function rec(over: Partial<UsageRecord> & { messageId: string }): UsageRecord {
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['build.mjs'], { cwd: ROOT, stdio: 'pipe' });
   sb = makeSandbox();
   empty = makeSandbox();
   const ledger = await openLedger(join(sb.env.RINGLET_HOME!, 'ledger.db'));

@@ -2,6 +2,7 @@
 # the real ringlet (bin/ringlet, built by `node build.mjs`) on PATH, and helpers that run a snippet in
 # real bash, zsh and fish processes with the integration loaded.
 
+# shellcheck disable=SC2016 # code for the shells under test is single-quoted on purpose
 bats_require_minimum_version 1.5.0
 
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

@@ -112,7 +112,7 @@ describe('state', () => {
       const stamp = /^__ringlet_stamp='([^']+)'$/m.exec(out)![1];
       expect(statSync(stamp, { bigint: true }).mtimeNs > statSync(cfg, { bigint: true }).mtimeNs).toBe(true);
       // and the shell agrees the state is fresh
-      expect(execFileSync('bash', ['-c', `__ringlet_unalias() { :; }\n${out}\n__ringlet_stale && echo stale || echo fresh`], { encoding: 'utf8', env }).trim()).toBe('fresh');
+      expect(execFileSync('bash', ['-c', `__ringlet_unalias() { :; }\n${out}\n__ringlet_stale_config && echo stale || echo fresh`], { encoding: 'utf8', env }).trim()).toBe('fresh');
     }
   });
 });

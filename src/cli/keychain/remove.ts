@@ -17,6 +17,8 @@ export class KeychainRemoveCommand extends Command {
     checkAlias(this.alias);
     setFallbackNotice((m) => process.stderr.write(`${m}\n`));
     if (!openStore().delete(this.provider, this.alias)) throw new UserError(`no key ${this.provider}/${this.alias}`, EXIT.notFound);
+    // Shell completion of key aliases reads this cache instead of starting node.
+    await (await import('../../shell/cache.js')).refreshCompletionCache();
     this.context.stdout.write(`removed ${this.provider}/${this.alias}\n`);
     return 0;
   }

@@ -41,6 +41,8 @@ export class KeychainSetCommand extends Command {
       value = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
     }
     const backend = await setSecret(this.provider, this.alias, value.trim(), { replace: this.replace });
+    // Shell completion of key aliases reads this cache instead of starting node.
+    await (await import('../../shell/cache.js')).refreshCompletionCache();
     this.context.stdout.write(`stored ${this.provider}/${this.alias} in the ${backend === 'system' ? 'OS keychain' : 'credentials file'}\n`);
     return 0;
   }

@@ -12,10 +12,12 @@ export class ShellInitCommand extends Command {
       directory you are in, unsets it when you leave, and starts no process to do so: the
       \`[[directory-mapping]]\` entries of config.toml are compiled into the script (longest prefix wins,
       symlinked paths match too), and a \`.ringlet.toml\` (\`profile = "name"\`) or \`.ringlet-profile\` in the
-      directory or above it counts once you have trusted it with \`ringlet allow\`. The nearest of the two wins.
+      directory or above it (inside HOME: below HOME) counts once you have trusted it with \`ringlet allow\`.
+      The nearer of the two wins.
 
-      When config.toml, the allow store or the profiles change, the next \`cd\` notices with a file-time test
-      and asks ringlet for a fresh copy; that is the only time a process starts. \`[shell] notify = false\`
+      When config.toml changes, the next \`cd\` notices with a file-time test and asks ringlet for a fresh
+      copy; that is the only time a process starts. Changes to the allow store are noticed when a project file
+      is found, changes to the profiles when an alias runs. \`[shell] notify = false\`
       turns off the one-line notice when the profile changes.
 
       The script also defines a \`ringlet\` shell function (renamed with \`--cmd\`) that runs the CLI and then
