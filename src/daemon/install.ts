@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { realHome, ringletHome, configDir } from '../config/paths.js';
-import { ringletBin } from './bin.js';
+import { ringletBin } from '../config/install.js';
 
 /** A service definition that runs `ringlet daemon --stay-alive` at login, with absolute paths. */
 export interface ServiceFile {

@@ -9,7 +9,7 @@ import { baseUrl, daemonAddress, formatHostPort, type ListenAddress } from './ad
 import { daemonFiles } from './files.js';
 import { ensureToken, readToken } from './token.js';
 import { probe, type Probe } from './probe.js';
-import { ringletBin } from './bin.js';
+import { ringletBin } from '../config/install.js';
 import { DaemonClient, type Endpoint } from './client.js';
 
 const START_TIMEOUT_MS = 15_000;

@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 import { isValidName } from '../config/paths.js';
 import { writeFileAtomic } from '../config/atomic.js';
 import { daemonFiles } from './files.js';
-import { ringletBin } from './bin.js';
+import { ringletBin } from '../config/install.js';
 import { HttpError } from './router.js';
 import { clampSize } from './protocol.js';
 import { Session, type SessionRecord, type SessionSummary } from './session.js';

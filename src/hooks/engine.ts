@@ -1,9 +1,9 @@
+import { ringletBin } from '../config/install.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ringletHome } from '../config/paths.js';
 import { GATING_EVENTS, handlerKind, timeoutMs, type HookOutcome, type HookPayload, type HookRule } from './types.js';
 import { eventJson, hookVariables, renderTemplate } from './vars.js';
@@ -16,11 +16,7 @@ import { writeSpool, type SpoolEntry } from './spool.js';
  * a detached background process, so the agent and the launcher never wait for it.
  */
 
-/** bin/ringlet, found from this module whether it runs from src/ (tests) or from a dist/ chunk. */
-export function ringletBin(): string {
-  const candidates = ['../bin/ringlet', '../../bin/ringlet'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
-  return candidates.find((p) => existsSync(p)) ?? candidates[0];
-}
+export { ringletBin };
 
 const shq = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { configDir, realHome, ringletHome } from '../config/paths.js';
+import { ringletRoot } from '../config/install.js';
 import type { Profile } from '../profiles/manifest-types.js';
 import { resolvePolicy } from './policy.js';
 import { prepareSandbox, runSandboxed } from './run.js';
@@ -46,8 +47,9 @@ export async function runProfileSandboxed(opts: {
     manifestSandbox: profile.manifest.sandbox,
     share: opts.share ?? profile.manifest.home?.share,
     meterPort: opts.meterPort,
-    // The agent binary may live under a hidden dir (Claude Code's ~/.claude/local install).
-    reveal: opts.command[0]?.startsWith('/') ? [opts.command[0]] : [],
+    // The agent binary may live under a hidden dir (Claude Code's ~/.claude/local install) or under /tmp, and
+    // hook dispatch runs ringlet itself.
+    reveal: [...(opts.command[0]?.startsWith('/') ? [opts.command[0]] : []), ringletRoot()],
   });
   // Appends are chained and awaited before returning, so the caller may exit right after.
   let pending: Promise<void> = Promise.resolve();

@@ -301,6 +301,18 @@ export function resolvePolicy(input: ResolvePolicyInput): SandboxPolicy {
     readOnly.add(dir !== mask && isUnder(dir, mask) ? dir : p);
   }
 
+  // The private /tmp hides whatever lives under /tmp: bring back, read-only, the programs the run needs from
+  // there (ringlet itself, for hook dispatch; the agent with its node_modules siblings, e.g. Codex's binary).
+  for (const r of input.reveal ?? []) {
+    if (!existsSync(r)) continue;
+    for (const p of new Set([r, real(r)])) {
+      if (!isUnder(p, '/tmp') || secrets.some((s) => isUnder(p, s))) continue;
+      const parts = p.split('/');
+      const nm = parts.lastIndexOf('node_modules');
+      readOnly.add(nm > 0 ? parts.slice(0, nm + 1).join('/') : isDir(p) ? p : dirname(p));
+    }
+  }
+
   // Inside writable roots: what would run the agent's code outside the sandbox later stays read-only.
   for (const root of writable) {
     gitProtections(root, readOnly, pinned);

@@ -37,6 +37,8 @@ beforeAll(async () => {
     profile: 'e2e', profileDir: join(base, 'ringlet', 'profiles', 'e2e'), profileHome: home, cwd: ws,
     ringletHome: join(base, 'ringlet'), configDir: join(base, 'config', 'ringlet'), realHome: join(base, 'realhome'),
     manifestSandbox: { network: 'off' },
+    // As profiles run does: the agents stay visible even from a checkout under /tmp (the sandbox's /tmp is private).
+    reveal: [CLAUDE, CODEX],
   });
 });
 afterAll(async () => {
@@ -107,6 +109,7 @@ describe.skipIf(!existsSync(CODEX))('Codex (real binary) in the sandbox, network
       profile: 'cx', profileDir: join(base, 'ringlet', 'profiles', 'cx'), profileHome: chome, cwd: ws,
       ringletHome: join(base, 'ringlet'), configDir: join(base, 'config', 'ringlet'), realHome: join(base, 'realhome'),
       manifestSandbox: { network: 'off' },
+      reveal: [CODEX],
     });
     expect(p.readOnly).toContain(join(chome, '.codex', 'config.toml'));
     const env = { PATH: `${BIN}:${process.env.PATH}`, HOME: chome, LANG: 'C.UTF-8', ...codex.env(ctx) };

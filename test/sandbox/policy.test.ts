@@ -127,4 +127,23 @@ describe('resolvePolicy outside /tmp (where the masks are mounted)', () => {
     expect(p.readOnly.some((r) => r.startsWith(v('cfg/credentials')))).toBe(false); // never a secret
     expect(p.readOnly).not.toContain('/usr/bin');
   });
+
+  it('brings back, read-only, an agent installed under /tmp, which the private /tmp would hide', () => {
+    const v = (...p: string[]) => join(vb, ...p);
+    const t = mkdtempSync('/tmp/ringlet-policy-');
+    try {
+      mkdirSync(join(t, 'node_modules', 'agent', 'bin'), { recursive: true });
+      mkdirSync(join(t, 'node_modules', '.bin'), { recursive: true });
+      writeFileSync(join(t, 'node_modules', 'agent', 'bin', 'agent.js'), '#!/bin/sh\n');
+      symlinkSync('../agent/bin/agent.js', join(t, 'node_modules', '.bin', 'agent'));
+      writeFileSync(join(t, 'loose-tool'), '#!/bin/sh\n');
+      const base = { profile: 'work', profileDir: v('rh/profiles/work'), profileHome: v('rh/profiles/work/HOME'), cwd: v('ws'), ringletHome: v('rh'), configDir: v('cfg'), realHome: v('home') };
+      const p = resolvePolicy({ ...base, reveal: [join(t, 'node_modules', '.bin', 'agent'), join(t, 'loose-tool')] });
+      expect(p.readOnly).toContain(realpathSync(join(t, 'node_modules')));
+      expect(p.readOnly).toContain(realpathSync(t));
+      expect(p.writable).not.toContain(realpathSync(t));
+    } finally {
+      rmSync(t, { recursive: true, force: true });
+    }
+  });
 });

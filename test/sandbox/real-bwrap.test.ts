@@ -335,10 +335,11 @@ describe('sandbox with real bwrap: Codex\'s own sandbox inside ours', () => {
   const codex = join(ROOT, 'node_modules', '.bin', 'codex');
   it.runIf(existsSync(codex))('codex sandbox (workspace-write) works inside ours, and cannot start with inner-sandbox = false', async () => {
     const run = `${shq(codex)} sandbox -c 'sandbox_mode="workspace-write"' -- /bin/sh -c 'touch inner-ok && echo wrote; touch /etc/inner-x 2>/dev/null || echo etc-ro'`;
-    const r = await sh(policy, run);
+    // reveal: a checkout under /tmp would otherwise be hidden by the sandbox's private /tmp, as in profiles run.
+    const r = await sh(mkPolicy({ reveal: [codex] }), run);
     expect(r.stdout).toBe('wrote\netc-ro\n');
     expect(existsSync(join(w.ws, 'inner-ok'))).toBe(true);
-    const off = await sh(mkPolicy({ manifestSandbox: { 'inner-sandbox': false } }), `${run} || echo codex-sandbox-failed`);
+    const off = await sh(mkPolicy({ reveal: [codex], manifestSandbox: { 'inner-sandbox': false } }), `${run} || echo codex-sandbox-failed`);
     expect(off.stdout).toMatch(/codex-sandbox-failed/);
     expect(off.stdout).not.toMatch(/wrote/);
   }, 60_000);
