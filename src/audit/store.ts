@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { paths } from '../config/paths.js';
 import { openDatabase, type Database } from '../ledger/db.js';
 
@@ -86,7 +86,10 @@ const handles = new Map<string, Handle>();
 
 function handle(file: string): Handle {
   let h = handles.get(file);
-  if (h) return h;
+  if (h) {
+    foldSpool(h, file); // a long-lived reader (audit tail -f, the daemon) picks up spooled events too
+    return h;
+  }
   const db = openDatabase(file, MIGRATIONS);
   const last = db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1');
   const seq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit'");
@@ -105,8 +108,47 @@ function handle(file: string): Handle {
   });
   h = { db, last, seq, insert, append: (...args) => append.immediate(...args) };
   handles.set(file, h);
+  foldSpool(h, file);
   return h;
 }
+
+/** Events written by `spoolAudit` wait here, beside audit.db, until the next process that opens the log. */
+const spoolOf = (file: string) => `${file}.spool`;
+
+/**
+ * Record an event without loading SQLite: one appended line, chained into audit.db (in order, with its own
+ * time) by the next process that opens the log — any append, query, verify or the daemon. For hot paths
+ * such as `profiles run` recording the key it read, where loading the native SQLite module would cost more
+ * than the rest of the start-up.
+ */
+export function spoolAudit(type: AuditType, data: Record<string, unknown>, opts: AppendOptions = {}): void {
+  if (!AUDIT_TYPES.includes(type)) throw new Error(`audit: unknown event type ${type}`);
+  assertNoSecrets(data);
+  const line = JSON.stringify({ ts: (opts.now ?? new Date()).getTime(), type, profile: opts.profile ?? null, data: canonicalJson(data) });
+  appendFileSync(spoolOf(opts.file ?? paths.audit(opts.env)), `${line}\n`, { mode: 0o600 });
+}
+
+function foldSpool(h: Handle, file: string): void {
+  // Claim the spool by renaming it: of several processes opening the log at once, one folds each line.
+  const claimed = `${spoolOf(file)}.${process.pid}.folding`;
+  try {
+    renameSync(spoolOf(file), claimed);
+  } catch {
+    return;
+  }
+  for (const line of readFileSync(claimed, 'utf8').split('\n')) {
+    if (!line) continue;
+    try {
+      const e = JSON.parse(line) as { ts: number; type: AuditType; profile: string | null; data: string };
+      if (AUDIT_TYPES.includes(e.type) && typeof e.data === 'string') h.append(e.type, e.profile, e.data, e.ts);
+    } catch {
+      /* a torn last line from a crashed writer: nothing to chain */
+    }
+  }
+  unlinkSync(claimed);
+}
+
+const hasLog = (file: string) => existsSync(file) || existsSync(spoolOf(file));
 
 /** Close cached handles (tests; a long-lived daemon never needs to). */
 export function closeAudit(): void {
@@ -161,7 +203,7 @@ export interface AuditQuery {
 /** Matching rows, oldest first. An absent audit.db is an empty log (nothing is created). */
 export function queryAudit(q: AuditQuery = {}): AuditRow[] {
   const file = q.file ?? paths.audit(q.env);
-  if (!existsSync(file)) return [];
+  if (!hasLog(file)) return [];
   const where: string[] = [];
   const args: (string | number)[] = [];
   if (q.type) (where.push('type = ?'), args.push(q.type));
@@ -190,7 +232,7 @@ export interface VerifyResult {
 /** Walk the whole chain. */
 export function verifyAudit(opts: { env?: NodeJS.ProcessEnv; file?: string } = {}): VerifyResult {
   const file = opts.file ?? paths.audit(opts.env);
-  if (!existsSync(file)) return { ok: true, rows: 0, warnings: [] };
+  if (!hasLog(file)) return { ok: true, rows: 0, warnings: [] };
   const { db } = handle(file);
   const warnings: string[] = [];
   const triggers = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name IN ('audit_no_update', 'audit_no_delete')").get() as { n: number };

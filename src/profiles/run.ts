@@ -182,7 +182,6 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
     } else {
       running = spawnInherited(command, childEnv, cwd);
     }
-    // Recorded while the agent runs, so loading the audit store adds nothing to start-up.
     const audited = plan.keyAccount ? auditKeyRead(plan, env) : undefined;
     status = await running;
     await audited;
@@ -196,10 +195,11 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
   }
 }
 
+/** The key read goes to the audit log's spool: chained into audit.db later, without loading SQLite now. */
 async function auditKeyRead(plan: RunPlan, env: NodeJS.ProcessEnv): Promise<void> {
-  const { recordAudit } = await import('../audit/report.js');
+  const { spoolAudit } = await import('../audit/store.js');
   const alias = plan.keyAccount!.slice(plan.provider.id.length + 1);
-  await recordAudit('keychain-read', { provider: plan.provider.id, alias, purpose: 'profiles run' }, { profile: plan.profile.name, env });
+  spoolAudit('keychain-read', { provider: plan.provider.id, alias, purpose: 'profiles run' }, { profile: plan.profile.name, env });
 }
 
 /**

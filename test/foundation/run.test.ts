@@ -89,6 +89,8 @@ describe('profiles run', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.at(-1)).toMatchObject({ profile: 'w', data: { provider: 'custom', alias: 'w' } });
     expect(q.stdout).not.toContain(SECRET);
+    // Spooled by the run, chained into audit.db by the query: the chain still verifies.
+    expect((await ringlet(['audit', 'verify'], sb.env)).code).toBe(0);
   });
 
   it('explains its choice and runs nothing', async () => {
