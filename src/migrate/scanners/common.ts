@@ -5,7 +5,8 @@ import type { Dialect, Word } from '../tokenizer.js';
 import { expand, literal } from '../words.js';
 import { tokenize } from '../tokenizer.js';
 import { expandBraces, glob, hasGlob, readTextFile, withinHome } from '../files.js';
-import { LIMITS, type Session, type SourceFile } from '../session.js';
+import { LIMITS, spanConflict, type Session, type SourceFile } from '../session.js';
+import type { Node } from '../syntax.js';
 import type { Scope } from '../scope.js';
 import type { ShellKind } from '../types.js';
 
@@ -158,5 +159,47 @@ export function forEachLine(sf: SourceFile, from: number, fn: (text: string, lin
     if (l.trim() && !l.trimStart().startsWith('#') && l.length < 64 * 1024) fn(l, line);
     pos = end + 1;
     line++;
+  }
+}
+
+/** Where a walker is in a script: under a condition, inside a block or function, and the loop variables in scope. */
+export interface WalkFlags {
+  cond: boolean;
+  nested: boolean;
+  loops: Loops;
+}
+
+/**
+ * What the bash/zsh/sh and fish walkers share: line numbers (also when a broken file is re-read line by
+ * line), finding each definition once, and recording function definitions.
+ */
+export abstract class ScriptWalker {
+  /** Reading a broken file line by line: offsets are relative to that one line. */
+  protected readonly lineMode: { line: number } | undefined;
+
+  constructor(protected readonly session: Session, protected readonly sf: SourceFile, lineMode?: { line: number }) {
+    this.lineMode = lineMode;
+  }
+
+  protected line(offset: number): number {
+    return this.lineMode ? this.lineMode.line : this.sf.lines.lineOf(offset);
+  }
+
+  /** In a line-by-line pass: was this definition already found? (Records it otherwise.) */
+  protected seen(name: string, line: number): boolean {
+    const key = `${this.sf.real}:${name}:${line}`;
+    if (this.session.defKeys.has(key)) return !!this.lineMode;
+    this.session.defKeys.add(key);
+    return false;
+  }
+
+  protected defineFunction(node: Extract<Node, { type: 'func' }>, f: WalkFlags, shell: ShellKind, dialect: Dialect, scope: Scope): void {
+    if (this.seen(node.name, this.line(node.start))) return;
+    let blocked = this.lineMode ? 'the file has syntax errors; left as is' : spanConflict(this.sf, node.start, node.end);
+    if (!this.sf.rewritable) blocked ??= 'the file is outside HOME or not writable';
+    this.session.defs.push({
+      kind: 'function', name: node.name, shell, dialect, file: this.sf, line: this.line(node.start), endLine: this.line(Math.max(node.start, node.end - 1)),
+      body: node.body, start: node.start, end: node.end, nested: f.nested, conditional: f.cond, blocked, scope,
+    });
   }
 }

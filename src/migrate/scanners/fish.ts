@@ -11,14 +11,10 @@ import { aliasText, litWord, literal, splitAssignment } from '../words.js';
 import { readTextFile } from '../files.js';
 import type { Scope } from '../scope.js';
 import { LIMITS, spanConflict, statementSpan, type Session, type SourceFile } from '../session.js';
-import { forEachLine, loadFile, loopValues, sourcePaths, type Loops } from './common.js';
+import { forEachLine, loadFile, loopValues, sourcePaths, ScriptWalker, type WalkFlags } from './common.js';
 import { splitAliasWord, type VarSite } from './rc.js';
 
-interface Flags {
-  cond: boolean;
-  nested: boolean;
-  loops: Loops;
-}
+type Flags = WalkFlags;
 
 export interface FishScanOpts {
   scope: Scope;
@@ -75,10 +71,9 @@ export function parseFishSet(args: Word[]): FishSet | undefined {
   return { name, values: args.slice(i + 1), exported, erase, query, local };
 }
 
-export class FishWalker {
-  private readonly lineMode: { line: number } | undefined;
-  constructor(private readonly session: Session, private readonly sf: SourceFile, private readonly opts: FishScanOpts, lineMode?: { line: number }) {
-    this.lineMode = lineMode;
+export class FishWalker extends ScriptWalker {
+  constructor(session: Session, sf: SourceFile, private readonly opts: FishScanOpts, lineMode?: { line: number }) {
+    super(session, sf, lineMode);
   }
 
   run(): void {
@@ -86,10 +81,6 @@ export class FishWalker {
     if (this.sf.script.errorAt !== undefined) {
       forEachLine(this.sf, this.sf.script.errorAt, (text, line) => new FishWalker(this.session, this.sf, this.opts, { line }).nodes(parseScript(text, 'fish').nodes, { cond: false, nested: false, loops: new Map() }));
     }
-  }
-
-  private line(offset: number): number {
-    return this.lineMode ? this.lineMode.line : this.sf.lines.lineOf(offset);
   }
 
   nodes(list: Node[], f: Flags): void {
@@ -203,22 +194,8 @@ export class FishWalker {
     });
   }
 
-  /** In a line-by-line pass: was this definition already found? (Records it otherwise.) */
-  private seen(name: string, line: number): boolean {
-    const key = `${this.sf.real}:${name}:${line}`;
-    if (this.session.defKeys.has(key)) return !!this.lineMode;
-    this.session.defKeys.add(key);
-    return false;
-  }
-
   private func(node: Extract<Node, { type: 'func' }>, f: Flags): void {
-    if (this.seen(node.name, this.line(node.start))) return;
-    let blocked = this.lineMode ? 'the file has syntax errors; left as is' : spanConflict(this.sf, node.start, node.end);
-    if (!this.sf.rewritable) blocked ??= 'the file is outside HOME or not writable';
-    this.session.defs.push({
-      kind: 'function', name: node.name, shell: 'fish', dialect: 'fish', file: this.sf, line: this.line(node.start), endLine: this.line(Math.max(node.start, node.end - 1)),
-      body: node.body, start: node.start, end: node.end, nested: f.nested, conditional: f.cond, blocked, scope: this.opts.scope,
-    });
+    this.defineFunction(node, f, 'fish', 'fish', this.opts.scope);
   }
 
   private source(word: Word, start: number, f: Flags): void {

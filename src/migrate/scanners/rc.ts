@@ -11,15 +11,11 @@ import { glob, isDir } from '../files.js';
 import type { Scope } from '../scope.js';
 import { LIMITS, spanConflict, statementSpan, type Session, type SourceFile } from '../session.js';
 import type { ShellKind } from '../types.js';
-import { forEachLine, isOhMyZsh, loadFile, loopValues, sourcePaths, type Loops } from './common.js';
+import { forEachLine, isOhMyZsh, loadFile, loopValues, sourcePaths, ScriptWalker, type WalkFlags } from './common.js';
 
 export type PosixMode = 'rc' | 'envrc';
 
-interface Flags {
-  cond: boolean;
-  nested: boolean;
-  loops: Loops;
-}
+type Flags = WalkFlags;
 
 export interface PosixScanOpts {
   shell: ShellKind;
@@ -38,12 +34,10 @@ export function scanPosixFile(session: Session, path: string, opts: PosixScanOpt
   return sf;
 }
 
-export class PosixWalker {
+export class PosixWalker extends ScriptWalker {
   private allexport = false;
-  /** Reading a broken file line by line: offsets are relative to that one line. */
-  private readonly lineMode: { line: number } | undefined;
-  constructor(private readonly session: Session, private readonly sf: SourceFile, private readonly opts: PosixScanOpts, lineMode?: { line: number }) {
-    this.lineMode = lineMode;
+  constructor(session: Session, sf: SourceFile, private readonly opts: PosixScanOpts, lineMode?: { line: number }) {
+    super(session, sf, lineMode);
   }
 
   run(): void {
@@ -66,10 +60,6 @@ export class PosixWalker {
         this.nodes(node.body, { cond, nested: true, loops });
       }
     }
-  }
-
-  private line(offset: number): number {
-    return this.lineMode ? this.lineMode.line : this.sf.lines.lineOf(offset);
   }
 
   private command(words: Word[], start: number, end: number, stmt: number, f: Flags): void {
@@ -203,22 +193,8 @@ export class PosixWalker {
     }
   }
 
-  /** In a line-by-line pass: was this definition already found? (Records it otherwise.) */
-  private seen(name: string, line: number): boolean {
-    const key = `${this.sf.real}:${name}:${line}`;
-    if (this.session.defKeys.has(key)) return !!this.lineMode;
-    this.session.defKeys.add(key);
-    return false;
-  }
-
   private func(node: Extract<Node, { type: 'func' }>, f: Flags): void {
-    if (this.seen(node.name, this.line(node.start))) return;
-    let blocked = this.lineMode ? 'the file has syntax errors; left as is' : spanConflict(this.sf, node.start, node.end);
-    if (!this.sf.rewritable) blocked ??= 'the file is outside HOME or not writable';
-    this.session.defs.push({
-      kind: 'function', name: node.name, shell: this.opts.shell, dialect: 'posix', file: this.sf, line: this.line(node.start), endLine: this.line(Math.max(node.start, node.end - 1)),
-      body: node.body, start: node.start, end: node.end, nested: f.nested, conditional: f.cond, blocked, scope: this.opts.scope,
-    });
+    this.defineFunction(node, f, this.opts.shell, 'posix', this.opts.scope);
   }
 
   private source(word: Word, start: number, f: Flags): void {
