@@ -1,6 +1,8 @@
 import { existsSync, lstatSync, mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { listProviders } from '../providers/registry.js';
+import { configDir, realHome, ringletHome } from '../config/paths.js';
+import type { Profile } from './manifest-types.js';
 
 export const DEFAULT_SHARE = ['.gitconfig', '.ssh', '.config/git', '.config/gh'];
 
@@ -40,4 +42,20 @@ export function linkShared(realHome: string, profileHome: string, entries: strin
     mkdirSync(dirname(dst), { recursive: true });
     symlinkSync(src, dst);
   }
+}
+
+/**
+ * What every process of a profile run sees: the profile HOME, which profile/agent/provider it is, and where
+ * the user's own ringlet state lives (a nested `ringlet`, e.g. hook dispatch, still finds it).
+ */
+export function ringletVariables(profile: Profile, agent: string, provider: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  return {
+    HOME: profile.home,
+    RINGLET_PROFILE: profile.name,
+    RINGLET_AGENT: agent,
+    RINGLET_PROVIDER: provider,
+    RINGLET_HOME: ringletHome(env),
+    RINGLET_CONFIG_DIR: configDir(env),
+    RINGLET_REAL_HOME: realHome(env),
+  };
 }

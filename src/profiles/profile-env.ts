@@ -1,6 +1,7 @@
 import { chooseWire, getAgent } from '../agents/registry.js';
 import { getProvider } from '../providers/registry.js';
-import { configDir, realHome, ringletHome } from '../config/paths.js';
+import { realHome } from '../config/paths.js';
+import { ringletVariables } from './environment.js';
 import type { Wire } from '../providers/types.js';
 import type { Profile } from './manifest-types.js';
 
@@ -21,10 +22,7 @@ export function profileEnvironment(p: Profile, env: NodeJS.ProcessEnv = process.
     region: pc.region, project: pc.project,
   });
   for (const [k, v] of Object.entries(vars)) if (v.includes(probe)) secretNames.add(k);
-  const out: Record<string, string> = {
-    HOME: p.home, RINGLET_PROFILE: p.name, RINGLET_AGENT: agent.id, RINGLET_PROVIDER: provider.id,
-    RINGLET_HOME: ringletHome(env), RINGLET_CONFIG_DIR: configDir(env), RINGLET_REAL_HOME: realHome(env),
-  };
+  const out = ringletVariables(p, agent.id, provider.id, env);
   for (const [k, v] of Object.entries(vars)) if (!secretNames.has(k)) out[k] = v;
   return out;
 }

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { UserError, EXIT } from '../errors.js';
-import { configDir, realHome, ringletHome } from '../config/paths.js';
+import { realHome } from '../config/paths.js';
 import { loadConfig } from '../config/config.js';
 import { chooseWire, findOnPath, getAgent } from '../agents/registry.js';
 import type { AgentContext, AgentSpec } from '../agents/types.js';
@@ -12,7 +12,7 @@ import { getProvider } from '../providers/registry.js';
 import type { ProviderSpec, Wire } from '../providers/types.js';
 import { getSecret } from '../credentials/store.js';
 import type { UsageRecord } from '../ledger/types.js';
-import { baseEnvironment, DEFAULT_SHARE, linkShared } from './environment.js';
+import { baseEnvironment, DEFAULT_SHARE, linkShared, ringletVariables } from './environment.js';
 import type { Profile, SandboxMode } from './manifest-types.js';
 import { readProfile } from './manifest.js';
 
@@ -154,13 +154,7 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
 
   const childEnv: Record<string, string> = {
     ...baseEnvironment(env),
-    HOME: home,
-    RINGLET_PROFILE: profile.name,
-    RINGLET_AGENT: agent.id,
-    RINGLET_PROVIDER: provider.id,
-    RINGLET_HOME: ringletHome(env),
-    RINGLET_CONFIG_DIR: configDir(env),
-    RINGLET_REAL_HOME: realHome(env),
+    ...ringletVariables(profile, agent.id, provider.id, env),
     ...runHooks.childEnv,
     ...agent.env(ctx),
   };
@@ -225,17 +219,21 @@ async function withoutInnerSandbox(plan: RunPlan, home: string): Promise<string[
 class Recorder {
   private ledger: import('../ledger/ledger.js').Ledger | undefined;
   private pending: Promise<void> = Promise.resolve();
+  private prices: ReturnType<typeof loadConfig>['prices'];
   constructor(private profile: string, private agent: string, private provider: string, private env: NodeJS.ProcessEnv) {}
 
   record(u: import('../meter/proxy.js').MeteredUsage): void {
     this.pending = this.pending.then(async () => {
       const [{ openLedger }, { costOf }] = await Promise.all([import('../ledger/ledger.js'), import('../providers/prices.js')]);
-      this.ledger ??= await openLedger(undefined);
+      if (!this.ledger) {
+        this.ledger = await openLedger(undefined);
+        this.prices = loadConfig(this.env).prices; // read once per run, not per response
+      }
       const rec: UsageRecord = {
         ts: u.ts, profile: this.profile, agent: this.agent, provider: this.provider, model: u.model,
         inputTokens: u.inputTokens, outputTokens: u.outputTokens, cacheWriteTokens: u.cacheWriteTokens,
         cacheWrite1hTokens: u.cacheWrite1hTokens, cacheReadTokens: u.cacheReadTokens, reasoningTokens: u.reasoningTokens,
-        costUsd: costOf(u.model, u, loadConfig(this.env).prices), source: 'meter', messageId: u.messageId,
+        costUsd: costOf(u.model, u, this.prices), source: 'meter', messageId: u.messageId,
       };
       // A new row may push the profile's spend over a cost-threshold hook's limit.
       if (this.ledger.insert(rec)) (await import('../hooks/cost.js')).checkCostThresholds(this.ledger, this.profile, this.env, new Date(rec.ts));
