@@ -1,4 +1,5 @@
 import { ringletBin } from '../config/install.js';
+import { shellWord as shq } from '../shell/quote.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,6 @@ import { writeSpool, type SpoolEntry } from './spool.js';
 
 export { ringletBin };
 
-const shq = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** The command line agents' hook configs call: `<node> <bin/ringlet> hooks dispatch <agent>`; the event is appended. */
 export function dispatchCommand(agent: string): string {

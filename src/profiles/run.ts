@@ -12,6 +12,7 @@ import { getProvider } from '../providers/registry.js';
 import type { ProviderSpec, Wire } from '../providers/types.js';
 import { getSecret } from '../credentials/store.js';
 import type { UsageRecord } from '../ledger/types.js';
+import { shellWord } from '../shell/quote.js';
 import { baseEnvironment, DEFAULT_SHARE, linkShared, ringletVariables } from './environment.js';
 import type { Profile, SandboxMode } from './manifest-types.js';
 import { readProfile } from './manifest.js';
@@ -87,7 +88,7 @@ export function explainPlan(plan: RunPlan, reason: string): string {
     `meter     ${plan.meter ? 'on (local proxy holds the key)' : 'off'}`,
     `sandbox   ${plan.sandboxed ? 'on' : 'off'}`,
     `home      ${plan.profile.home}`,
-    `command   ${plan.command.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ')}`,
+    `command   ${plan.command.map(shellWord).join(' ')}`,
   ];
   return lines.join('\n') + '\n';
 }

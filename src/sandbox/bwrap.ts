@@ -1,3 +1,4 @@
+import { shellWord as shq } from '../shell/quote.js';
 import { isUnder, type SandboxPolicy } from './policy.js';
 
 /** Where the per-run socket directory appears inside the sandbox (under the private /tmp). */
@@ -68,7 +69,7 @@ export function mountPlan(policy: SandboxPolicy): Mount[] {
 const hex4 = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
 
 /** sh-quote one word. */
-export const shq = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+export { shq };
 
 /**
  * The shell run inside the sandbox before the command (when bridges or a ready fd are needed): start the listeners

@@ -23,6 +23,11 @@ export function fishQuote(s: string): string {
   return `'${noNul(s).replace(/[\\']/g, '\\$&')}'`;
 }
 
+/** A word for a POSIX command line shown to people or run by `sh -c`: left bare when nothing in it is special. */
+export function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : posixQuote(s);
+}
+
 export function quote(shell: ShellName, s: string): string {
   return shell === 'fish' ? fishQuote(s) : posixQuote(s);
 }

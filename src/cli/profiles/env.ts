@@ -17,7 +17,8 @@ export class ProfilesEnvCommand extends Command {
     const { readProfile } = await import('../../profiles/manifest.js');
     const { profileEnvironment } = await import('../../profiles/profile-env.js');
     const vars = profileEnvironment(readProfile(this.name));
-    const q = (v: string) => `'${v.replace(/'/g, this.shell === 'fish' ? "\\'" : `'\\''`)}'`;
+    const { fishQuote, posixQuote } = await import('../../shell/quote.js');
+    const q = this.shell === 'fish' ? fishQuote : posixQuote;
     for (const [k, v] of Object.entries(vars)) {
       this.context.stdout.write(this.shell === 'fish' ? `set -gx ${k} ${q(v)}\n` : `export ${k}=${q(v)}\n`);
     }
