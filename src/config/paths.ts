@@ -42,3 +42,6 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export function isValidName(name: string): boolean {
   return NAME_RE.test(name) && name.length <= 64 && !name.includes('..');
 }
+
+/** `path` is `root` or lies inside it (both absolute and normalised). */
+export const isUnder = (path: string, root: string): boolean => path === root || path.startsWith(root === '/' ? '/' : `${root}/`);

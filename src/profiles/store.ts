@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync } 
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { UserError, EXIT } from '../errors.js';
-import { paths, realHome } from '../config/paths.js';
+import { isUnder, paths, realHome } from '../config/paths.js';
 import { loadConfig, saveConfig } from '../config/config.js';
 import { writeTomlFile, type TomlTable } from '../config/toml.js';
 import { chooseWire, getAgent } from '../agents/registry.js';
@@ -161,8 +161,7 @@ export function resolveProfileName(explicit: string | undefined, cwd: string, en
   let best: { path: string; profile: string } | undefined;
   for (const m of cfg['directory-mapping'] ?? []) {
     const root = canonical(expandHome(m.path, env)).replace(/\/+$/, '') || '/';
-    const inside = here === root || here.startsWith(root === '/' ? '/' : `${root}/`);
-    if (inside && (!best || root.length > best.path.length)) best = { path: root, profile: m.profile };
+    if (isUnder(here, root) && (!best || root.length > best.path.length)) best = { path: root, profile: m.profile };
   }
   if (best) return { name: best.profile, reason: `[[directory-mapping]] ${best.path} in ${paths.config(env)}` };
   if (cfg['default-profile']) return { name: cfg['default-profile'], reason: `default-profile in ${paths.config(env)}` };

@@ -1,3 +1,4 @@
+import { isUnder } from '../config/paths.js';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { UserError, EXIT } from '../errors.js';
@@ -108,7 +109,7 @@ export const UNSET_IN_SANDBOX = [
 /** Writable roots that would make the sandbox pointless (the system, or the whole real HOME). */
 const SYSTEM_DIRS = ['/', '/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/proc', '/run', '/sbin', '/sys', '/usr', '/var'];
 
-export const isUnder = (path: string, root: string): boolean => path === root || path.startsWith(root === '/' ? '/' : root + sep);
+export { isUnder };
 
 /** Realpath of an existing path; for a missing one, the realpath of its nearest existing ancestor plus the rest. */
 function real(path: string): string {
