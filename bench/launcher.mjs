@@ -20,9 +20,10 @@ sh(['keychain', 'set', 'anthropic', 'p'], 'sk-bench');
 // --binary true: the agent binary need not be installed for the benchmark; `-- true` runs /bin/true anyway.
 sh(['profiles', 'create', 'claude', 'p', '--provider', 'anthropic']);
 
-function median(cmd, args) {
+function median(cmd, args, before = () => {}) {
   const times = [];
   for (let i = 0; i < runs; i++) {
+    before();
     const t0 = process.hrtime.bigint();
     const r = spawnSync(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -38,8 +39,11 @@ median(process.execPath, [ringlet, 'profiles', 'run', 'p', '--', 'true']);
 const node = median(process.execPath, ['-e', '']);
 const run = median(process.execPath, [ringlet, 'profiles', 'run', 'p', '--', 'true']);
 const bare = median(process.execPath, [ringlet, '--version']);
+// Without bin/ringlet's V8 code cache: the first run after an install or upgrade.
+const cold = median(process.execPath, [ringlet, 'profiles', 'run', 'p', '--', 'true'], () => rmSync(join(env.RINGLET_HOME, 'cache'), { recursive: true, force: true }));
 console.log(`node -e ''                       median ${node.toFixed(1)} ms`);
 console.log(`ringlet --version                median ${bare.toFixed(1)} ms`);
 console.log(`ringlet profiles run p -- true   median ${run.toFixed(1)} ms (meter on)`);
+console.log(`  same, no code cache yet        median ${cold.toFixed(1)} ms (the first run after an install)`);
 console.log(`ratio run/node                   ${(run / node).toFixed(2)} (goal <= 1.3), ${runs} runs each`);
 rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { Builtins, Cli, Command, type CommandClass } from 'clipanion';
-import { UserError } from './errors.js';
 import { loadCommands } from './cli/commands.js';
+import { reportError } from './cli/report-error.js';
 import { useColor } from './cli/output.js';
 import { splitPassthrough } from './cli/passthrough.js';
 import { VERSION } from './version.js';
@@ -54,11 +54,4 @@ export async function main(argv: string[]): Promise<void> {
   process.exitCode = await run(argv).catch(reportError);
 }
 
-/** One line on stderr for errors the user can fix; a stack only with RINGLET_DEBUG. */
-export function reportError(err: unknown): number {
-  const e = err as Error;
-  if (process.env.RINGLET_DEBUG && !(err instanceof UserError)) process.stderr.write(`${e?.stack ?? String(err)}\n`);
-  else process.stderr.write(`ringlet: ${(e?.message ?? String(err)).split('\n')[0]}\n`);
-  return err instanceof UserError ? err.exitCode : 1;
-}
 export { generateCompletions } from './shell/completions-gen.js';

@@ -11,6 +11,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
+import { createServer as createListener, type Socket } from 'node:net';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { TokenCounts } from '../ledger/types.js';
 import { injectIncludeUsage, UsageChunkStripper } from './include-usage.js';
@@ -62,7 +63,7 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
   if (up.protocol !== 'http:' && up.protocol !== 'https:') throw new Error(`meter: upstream must be an http(s) URL, got ${up.protocol}`);
   const basePath = up.pathname.replace(/\/+$/, '');
   const secure = up.protocol === 'https:';
-  const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  let agent: http.Agent | undefined;
   const token = Buffer.from(opts.localToken);
   /** Responses in progress: how to cut each one, and when its usage has been dealt with. */
   const inflight = new Map<() => void, Promise<void>>();
@@ -85,10 +86,23 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
     }
   };
 
-  const server = http.createServer({ noDelay: true }, (req, res) => guarded(res, () => handle(req, res)));
-  // Long model responses and slow uploads are normal; the agent decides when to give up.
-  server.requestTimeout = 0;
-  server.on('clientError', (_err, socket) => socket.destroy());
+  // A plain TCP listener hands each connection to an HTTP server made at the first one: in the launcher's
+  // bundle node:http, node:https and node:zlib load on first use (~10 ms; see lazyBuiltins in build.mjs), so
+  // a run that never calls its provider (`profiles run p -- true`, an agent that fails to start) skips them.
+  let httpServer: http.Server | undefined;
+  const makeHttpServer = (): http.Server => {
+    const s = http.createServer((req, res) => guarded(res, () => handle(req, res)));
+    // Long model responses and slow uploads are normal; the agent decides when to give up.
+    s.requestTimeout = 0;
+    s.on('clientError', (_err, socket) => socket.destroy());
+    return s;
+  };
+  const sockets = new Set<Socket>();
+  const server = createListener({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    (httpServer ??= makeHttpServer()).emit('connection', socket);
+  });
 
   function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const auth = authorise(req.headers, token);
@@ -138,7 +152,9 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
 
   function forward(req: http.IncomingMessage, res: http.ServerResponse, o: Outgoing): void {
     if (res.destroyed) return;
-    const upReq = (secure ? https : http).request({
+    const lib = secure ? https : http;
+    agent ??= new lib.Agent({ keepAlive: true });
+    const upReq = lib.request({
       protocol: up.protocol, hostname: up.hostname.replace(/^\[(.*)\]$/, '$1'), port: up.port || undefined,
       method: o.method, path: o.url, headers: o.headers, agent,
     });
@@ -349,10 +365,10 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
         const pending = [...inflight.values()];
         for (const abort of [...inflight.keys()]) abort();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
         // Usage of cut responses is reported before close resolves (bounded, should a socket linger).
         await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 2000).unref())]);
-        agent.destroy();
+        agent?.destroy();
         await stopped;
       })();
       return closing;

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants as osConstants } from 'node:os';
+import { isatty } from 'node:tty';
 import { UserError, EXIT } from '../errors.js';
 import { realHome } from '../config/paths.js';
 import { loadConfig } from '../config/config.js';
@@ -95,6 +96,28 @@ export function explainPlan(plan: RunPlan, reason: string): string {
 
 interface Meter { baseUrl: string; close(): Promise<void> }
 
+/**
+ * The run's local token: random, then a fixed tail. Claude Code remembers approved keys by their last 20
+ * characters, so a fixed tail leaves its .claude.json unchanged from run to run (no rewrite per start).
+ * The random part comes from the kernel directly: node:crypto alone costs ~2 ms to load.
+ */
+export function newLocalToken(): string {
+  let random: Buffer;
+  try {
+    const fd = openSync('/dev/urandom', 'r');
+    random = Buffer.alloc(18);
+    try {
+      if (readSync(fd, random) !== random.length) throw new Error('short read');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    random = randomBytes(18);
+  }
+  return `ringlet-local-${random.toString('hex')}.${LOCAL_TOKEN_TAIL}`;
+}
+const LOCAL_TOKEN_TAIL = 'ringlet-meter-token'; // with the dot: the 20 characters Claude Code keeps
+
 function requireKey(plan: RunPlan, env: NodeJS.ProcessEnv): string | undefined {
   if (!plan.keyAccount) return undefined;
   const [prov, alias] = [plan.provider.id, plan.keyAccount.slice(plan.provider.id.length + 1)];
@@ -125,7 +148,7 @@ export async function executeRun(plan: RunPlan, env: NodeJS.ProcessEnv = process
   if (plan.meter && plan.upstream) {
     recorder = new Recorder(profile.name, agent.id, provider.id, env);
     const { startMeter } = await import('../meter/proxy.js');
-    const localToken = `ringlet-local-${randomBytes(18).toString('hex')}`;
+    const localToken = newLocalToken();
     const started = await startMeter({
       upstream: plan.upstream,
       localToken,
@@ -268,7 +291,8 @@ async function importAfterRun(profile: string, agent: AgentSpec, providerId: str
 export function spawnInherited(command: string[], env: Record<string, string>, cwd: string): Promise<number> {
   return new Promise((resolve, reject) => {
     // With a terminal, Ctrl-C and Ctrl-\ already reach the child's process group: forwarding would deliver twice.
-    const fromTerminal = new Set<NodeJS.Signals>(process.stdin.isTTY ? ['SIGINT', 'SIGQUIT'] : []);
+    // (isatty, not process.stdin.isTTY: making the stdin stream costs milliseconds and we never read it.)
+    const fromTerminal = new Set<NodeJS.Signals>(isatty(0) ? ['SIGINT', 'SIGQUIT'] : []);
     const forwarded: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'];
     // Handlers go in before the spawn: a signal that arrives while the child starts must not kill us instead.
     let child: ReturnType<typeof spawn> | undefined;

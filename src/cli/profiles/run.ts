@@ -36,15 +36,7 @@ export class ProfilesRunCommand extends Command {
       const { runInDaemon } = await import('../daemon/run-session.js');
       return runInDaemon({ name: this.name, args: passthroughArgs(), detach: this.detach, remote: this.remote, sandbox: this.sandbox, stdout: this.context.stdout, stderr: this.context.stderr });
     }
-    const { resolveProfileName } = await import('../../profiles/store.js');
-    const { readProfile } = await import('../../profiles/manifest.js');
-    const { planRun, explainPlan, executeRun } = await import('../../profiles/run.js');
-    const choice = resolveProfileName(this.name, process.cwd());
-    const plan = planRun(readProfile(choice.name), passthroughArgs(), { sandbox: this.sandbox });
-    if (this.explain) {
-      this.context.stdout.write(explainPlan(plan, choice.reason));
-      return 0;
-    }
-    return executeRun(plan);
+    const { runLocal } = await import('./run-local.js');
+    return runLocal({ name: this.name, explain: this.explain, sandbox: this.sandbox, args: passthroughArgs() }, this.context.stdout);
   }
 }
