@@ -4,7 +4,7 @@
 //   node build.mjs && node bench/usage.mjs [rows=1000000] [runs=15]
 //
 // Builds src/ledger with esbuild (as the bundle does), fills a ledger in a temp RINGLET_HOME in one
-// transaction through Ledger.insertMany (the same prepared statement and rollup triggers the meter and
+// transaction through Ledger.insertMany (the same insert statement and set-based rollup update the
 // importers use), then times: queryUsage in-process per view, and `node bin/ringlet usage …` as whole
 // processes next to `node -e ''` and `ringlet --version` baselines. RINGLET_BIN overrides the launcher.
 import { build } from 'esbuild';

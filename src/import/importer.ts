@@ -8,11 +8,11 @@
  * last run stopped. A file that shrank, was replaced (new inode) or rewritten (fingerprint differs) is
  * read again from the start; the ledger's unique message id makes that harmless.
  *
- * Rows and the file's new offset are written in one transaction per file, so a crash never advances an
- * offset past rows that were not stored.
+ * Rows and the file's new offset are written in the same transaction (one per batch of files), so a crash
+ * never advances an offset past rows that were not stored. Claude and Codex logs are read by jsonl.ts, on
+ * worker threads when there is much to read (pool.ts), while this thread writes the ledger.
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import type { Ledger, FileState } from '../ledger/ledger.js';
@@ -21,9 +21,9 @@ import type { PriceOverride } from '../config/config.js';
 import { priceCounts, priceFor, type ModelPrice } from '../providers/prices.js';
 import { realHome } from '../config/paths.js';
 import type { ParsedUsage } from './parsers/types.js';
-import { claudeEntryFrom, fuller, type ClaudeEntry } from './parsers/claude.js';
-import { codexEntryFrom, initialCodexState, type CodexState } from './parsers/codex.js';
 import { parseOpenCodeMessage } from './parsers/opencode.js';
+import { readJsonl, STILL_WRITING_MS, type JsonlRead, type JsonlState, type JsonlTask } from './jsonl.js';
+import { readInWorkers, workerPlan } from './pool.js';
 
 export type ImportAgent = 'claude' | 'codex' | 'opencode';
 export const IMPORT_AGENTS: readonly ImportAgent[] = ['claude', 'codex', 'opencode'];
@@ -174,6 +174,7 @@ interface Ctx {
   progress: ImportProgress;
   lastReport: number;
   prices: Map<string, ModelPrice | null>;
+  batch: { usages: ParsedUsage[]; files: [string, FileState][] };
 }
 
 /** Imports every log under the given roots (missing roots are skipped). */
@@ -200,7 +201,7 @@ export async function importLogs(ledger: Ledger, agent: ImportAgent, roots: stri
   const result = emptyResult();
   result.files = files.length;
   const progress: ImportProgress = { agent, filesDone: 0, filesTotal: files.length, bytesDone: 0, bytesTotal: 0 };
-  const ctx: Ctx = { ledger, agent, opts, result, progress, lastReport: 0, prices: new Map() };
+  const ctx: Ctx = { ledger, agent, opts, result, progress, lastReport: 0, prices: new Map(), batch: { usages: [], files: [] } };
 
   // Decide first what needs reading, so progress knows the total.
   const plan: { file: LogFile; st: Stats; prior?: FileState }[] = [];
@@ -213,12 +214,36 @@ export async function importLogs(ledger: Ledger, agent: ImportAgent, roots: stri
   progress.filesDone = files.length - plan.length;
   opts.onProgress?.({ ...progress });
 
+  // JSONL logs are read on worker threads when there is enough to read; results come back in plan order.
+  const now = (opts.now ?? Date.now)();
+  const tasks: JsonlTask[] = [];
   for (const { file, st, prior } of plan) {
-    if (file.kind === 'opencode-db') importOpenCodeDb(ctx, file.path, st, prior);
-    else if (file.kind === 'opencode-json') importOpenCodeJson(ctx, file.path, st);
-    else importJsonl(ctx, file, st, prior);
-    progress.filesDone++;
-    report(ctx, true);
+    if (file.kind === 'claude' || file.kind === 'codex') tasks.push({ path: file.path, kind: file.kind, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, prior, now });
+  }
+  try {
+    const workers = workerPlan(progress.bytesTotal, tasks.length);
+    const onRead = (i: number, read: JsonlRead | undefined) => {
+      if (read) enqueueRead(ctx, tasks[i].path, read);
+      progress.filesDone++;
+      report(ctx, true);
+    };
+    const onBytes = (n: number) => {
+      progress.bytesDone += n;
+      report(ctx);
+    };
+    // If a worker fails, the files it did not hand back are read here.
+    const handed = workers.count > 0 ? await readInWorkers(tasks, workers, onRead, onBytes) : 0;
+    for (let i = handed; i < tasks.length; i++) onRead(i, readJsonl(tasks[i], onBytes));
+    for (const { file, st, prior } of plan) {
+      if (file.kind === 'opencode-db') importOpenCodeDb(ctx, file.path, st, prior);
+      else if (file.kind === 'opencode-json') importOpenCodeJson(ctx, file.path, st);
+      else continue;
+      progress.filesDone++;
+      report(ctx, true);
+    }
+  } finally {
+    // Files read completely are stored even if a later one failed.
+    flush(ctx);
   }
   return result;
 }
@@ -248,20 +273,6 @@ function report(ctx: Ctx, force = false): void {
   ctx.opts.onProgress({ ...ctx.progress });
 }
 
-/** What the importer keeps per file beside the offset. */
-interface JsonlState {
-  /** Digest of the file's head and of the bytes before the offset: detects a file rewritten in place. */
-  fp?: string;
-  /** Codex parser carry-over. */
-  codex?: CodexState;
-  /** A Claude response was held back because the file was still being written. */
-  held?: boolean;
-}
-
-/** Claude writes a response's lines within seconds; a file touched this recently may be mid-response. */
-const STILL_WRITING_MS = 60_000;
-const FP_BYTES = 4096;
-
 function unchanged(file: LogFile, st: Stats, prior: FileState | undefined, opts: ImportOptions): boolean {
   if (!prior || prior.ino !== st.ino || prior.size !== st.size || prior.mtimeMs !== st.mtimeMs) return false;
   if (file.kind === 'opencode-db') {
@@ -275,7 +286,6 @@ function unchanged(file: LogFile, st: Stats, prior: FileState | undefined, opts:
 }
 
 function priced(ctx: Ctx, u: ParsedUsage): UsageRecord {
-  const { recordedCostUsd, ...rest } = u;
   const provider = ctx.opts.provider ?? u.provider;
   // One lookup per model and provider (name normalisation is not free at a million rows).
   const key = `${provider}\u0000${u.model}`;
@@ -283,186 +293,55 @@ function priced(ctx: Ctx, u: ParsedUsage): UsageRecord {
   if (price === undefined) ctx.prices.set(key, (price = priceFor(u.model, ctx.opts.prices, provider) ?? null));
   let cost = price ? priceCounts(price, u) : null;
   // OpenCode records its own cost; it stands in only where ringlet has no price.
-  if (cost === null && recordedCostUsd !== undefined) cost = recordedCostUsd;
-  return { ...rest, provider, profile: ctx.opts.profile ?? null, costUsd: cost, source: 'import' };
-}
-
-/** Writes one file's rows and its new state in one transaction. */
-function commit(ctx: Ctx, path: string, usages: Iterable<ParsedUsage>, state: FileState): void {
-  const { ledger, result } = ctx;
-  ledger.transaction(() => {
-    for (const u of usages) {
-      const rec = priced(ctx, u);
-      result.records++;
-      // insert() one by one (inside this transaction) to know which rows were new and sum their cost.
-      if (ledger.insert(rec)) {
-        result.added++;
-        if (rec.costUsd === null) result.unpriced++;
-        else result.costUsd += rec.costUsd;
-      } else result.duplicates++;
-    }
-    ledger.setFileState(path, state);
-  });
-}
-
-function readBytes(fd: number, start: number, len: number): Buffer {
-  const b = Buffer.alloc(len);
-  let got = 0;
-  while (got < len) {
-    const n = readSync(fd, b, got, len - got, start + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return b.subarray(0, got);
-}
-
-/** A digest of the file's first bytes and the bytes just before `offset`: tells "appended to" from "rewritten". */
-function fingerprint(fd: number, offset: number): string {
-  const h = createHash('sha1');
-  h.update(readBytes(fd, 0, Math.min(FP_BYTES, offset)));
-  h.update(readBytes(fd, Math.max(0, offset - FP_BYTES), Math.min(FP_BYTES, offset)));
-  return h.digest('base64');
-}
-
-/** Lines a parser must see; the rest are skipped without being decoded. */
-const CLAUDE_NEEDLE = Buffer.from('"usage"');
-/** Codex line heads (`{"timestamp":…,"type":"…","payload":{"type":"…"`) that never matter. */
-const CODEX_SKIP = /"type":"(?:response_item|world_state|compacted|inter_agent_communication|realtime_item)"|"type":"event_msg","payload":\{"type":"(?!token_count"|task_started"|thread_settings_applied")/;
-
-const CHUNK = 1 << 20;
-
-function importJsonl(ctx: Ctx, file: LogFile, st: Stats, prior: FileState | undefined): void {
-  const { result, progress } = ctx;
-  let fd: number;
-  try {
-    fd = openSync(file.path, 'r');
-  } catch {
-    return;
-  }
-  try {
-    let offset = 0;
-    let pstate: JsonlState = {};
-    if (prior && prior.ino === st.ino && prior.offset <= st.size) {
-      const ps = (prior.state ?? {}) as JsonlState;
-      if (prior.offset === 0 || ps.fp === fingerprint(fd, prior.offset)) {
-        offset = prior.offset;
-        pstate = ps;
-      }
-    }
-    const isClaude = file.kind === 'claude';
-    const codexState: CodexState = pstate.codex ?? initialCodexState(basename(file.path));
-    const usages: ParsedUsage[] = [];
-    // Claude: one entry per response in this read, with the file offset of its first line.
-    const claude = new Map<string, { e: ClaudeEntry; at: number }>();
-    let lastClaude: { key: string; complete: boolean } | undefined;
-
-    const onLine = (buf: Buffer, s: number, e: number, at: number) => {
-      if (isClaude) {
-        const d = parseLine(buf, s, e);
-        if (!d || d.type !== 'assistant') return;
-        const entry = claudeEntryFrom(d);
-        if (!entry) return;
-        const prev = claude.get(entry.key);
-        if (prev) prev.e = fuller(prev.e, entry);
-        else claude.set(entry.key, { e: entry, at });
-        lastClaude = { key: entry.key, complete: entry.complete };
-      } else {
-        if (CODEX_SKIP.test(buf.toString('latin1', s, Math.min(e, s + 200)))) return;
-        const d = parseLine(buf, s, e);
-        if (!d) return;
-        const u = codexEntryFrom(codexState, d);
-        if (u) usages.push(u);
-      }
-    };
-
-    let end = scanLines(fd, offset, st.size, isClaude ? CLAUDE_NEEDLE : undefined, onLine, (n, lines) => {
-      result.bytes += n;
-      result.lines += lines;
-      progress.bytesDone += n;
-      report(ctx);
-    });
-
-    let held = false;
-    if (isClaude) {
-      // The last response may still be streaming (older Claude Code wrote partial counts first): if the
-      // file is being written, leave that response's lines for the next run rather than store a partial row.
-      const recent = (ctx.opts.now ?? Date.now)() - st.mtimeMs < STILL_WRITING_MS;
-      if (lastClaude && !lastClaude.complete && recent) {
-        const g = claude.get(lastClaude.key)!;
-        claude.delete(lastClaude.key);
-        end = g.at;
-        held = true;
-      }
-      for (const { e } of claude.values()) usages.push(e.usage);
-    }
-    const state: JsonlState = { fp: end > 0 ? fingerprint(fd, end) : undefined };
-    if (!isClaude) state.codex = codexState;
-    if (held) state.held = true;
-    result.filesRead++;
-    commit(ctx, file.path, usages, { offset: end, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, state });
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function parseLine(buf: Buffer, s: number, e: number): Record<string, any> | undefined {
-  try {
-    const v = JSON.parse(buf.toString('utf8', s, e));
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
+  if (cost === null && u.recordedCostUsd !== undefined) cost = u.recordedCostUsd;
+  // Spelled out rather than `{ ...rest }`: object rest/spread is measurably slow per row.
+  return {
+    ts: u.ts, agent: u.agent, provider, model: u.model, inputTokens: u.inputTokens, outputTokens: u.outputTokens,
+    cacheWriteTokens: u.cacheWriteTokens, cacheWrite1hTokens: u.cacheWrite1hTokens, cacheReadTokens: u.cacheReadTokens,
+    reasoningTokens: u.reasoningTokens, messageId: u.messageId,
+    profile: ctx.opts.profile ?? null, costUsd: cost, source: 'import',
+  };
 }
 
 /**
- * Calls onLine for every complete line in [from, limit) (with needle: only lines containing it), and
- * returns the offset just past the last complete line. A final line without a newline is not consumed.
+ * A file's rows and new state are queued, and written with other files' in one transaction once the
+ * batch is big enough (and at the end). Few large transactions cost far less than one per file (each
+ * commit rewrites every index page it touched), and a file's offset still only advances with its rows.
  */
-export function scanLines(
-  fd: number,
-  from: number,
-  limit: number,
-  needle: Buffer | undefined,
-  onLine: (buf: Buffer, start: number, end: number, fileOffset: number) => void,
-  onChunk?: (bytes: number, lines: number) => void,
-): number {
-  let buf = Buffer.allocUnsafe(CHUNK);
-  let have = 0; // bytes in buf
-  let base = from; // file offset of buf[0]
-  let pos = from + have;
-  while (pos < limit) {
-    if (have === buf.length) {
-      // One line longer than the buffer: grow it.
-      const bigger = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(bigger, 0, 0, have);
-      buf = bigger;
-    }
-    const n = readSync(fd, buf, have, Math.min(buf.length - have, limit - pos), pos);
-    if (n === 0) break;
-    pos += n;
-    const end = have + n;
-    const view = buf.subarray(0, end);
-    let s = 0;
-    let lines = 0;
-    let match = -2; // next needle position at or after s; -1: none in this view
-    for (;;) {
-      const nl = view.indexOf(10, s);
-      if (nl === -1) break;
-      lines++;
-      let take = true;
-      if (needle) {
-        if (match !== -1 && match < s) match = view.indexOf(needle, s);
-        take = match !== -1 && match < nl;
-      }
-      if (take) onLine(view, s, nl > s && view[nl - 1] === 13 ? nl - 1 : nl, base + s);
-      s = nl + 1;
-    }
-    onChunk?.(n, lines);
-    have = end - s;
-    if (s > 0) buf.copy(buf, 0, s, end);
-    base += s;
-  }
-  return base;
+function enqueue(ctx: Ctx, path: string, usages: ParsedUsage[], state: FileState): void {
+  const { batch } = ctx;
+  for (const u of usages) batch.usages.push(u);
+  batch.files.push([path, state]);
+  if (batch.usages.length >= BATCH_ROWS || batch.files.length >= BATCH_FILES) flush(ctx);
+}
+
+/** Rows per write transaction: long enough to amortise a commit, short enough not to keep the meter waiting long. */
+const BATCH_ROWS = 10_000;
+/** Files per write transaction, for logs of one message each (old OpenCode). */
+const BATCH_FILES = 5_000;
+
+function flush(ctx: Ctx): void {
+  const { ledger, result, batch } = ctx;
+  if (!batch.files.length) return;
+  const recs = batch.usages.map((u) => priced(ctx, u));
+  const added = ledger.bulk(() => {
+    ledger.insertAll(recs);
+    for (const [path, state] of batch.files) ledger.setFileState(path, state);
+  });
+  result.records += recs.length;
+  result.added += added.rows;
+  result.duplicates += recs.length - added.rows;
+  result.costUsd += added.costUsd;
+  result.unpriced += added.unpriced;
+  batch.usages = [];
+  batch.files = [];
+}
+
+function enqueueRead(ctx: Ctx, path: string, read: JsonlRead): void {
+  ctx.result.bytes += read.bytes;
+  ctx.result.lines += read.lines;
+  ctx.result.filesRead++;
+  enqueue(ctx, path, read.usages, read.state);
 }
 
 // ── OpenCode ────────────────────────────────────────────────────────────────
@@ -518,7 +397,7 @@ function importOpenCodeDb(ctx: Ctx, path: string, st: Stats, prior: FileState | 
     }
     const wal = walStat(path);
     ctx.result.filesRead++;
-    commit(ctx, path, usages, {
+    enqueue(ctx, path, usages, {
       offset: watermark,
       size: st.size,
       mtimeMs: st.mtimeMs,
@@ -543,5 +422,5 @@ function importOpenCodeJson(ctx: Ctx, path: string, st: Stats): void {
   ctx.result.filesRead++;
   const u = parseOpenCodeMessage(data, basename(path, '.json'));
   // An unfinished message is stored as unread (mtime 0) so it is read again when it completes.
-  commit(ctx, path, u ? [u] : [], { offset: st.size, size: st.size, mtimeMs: u ? st.mtimeMs : 0, ino: st.ino });
+  enqueue(ctx, path, u ? [u] : [], { offset: st.size, size: st.size, mtimeMs: u ? st.mtimeMs : 0, ino: st.ino });
 }

@@ -7,7 +7,7 @@ export type Database = BetterSqlite3.Database;
 
 /**
  * Long enough that eight runs finishing responses at the same moment queue up instead of failing:
- * one insert holds the write lock for well under a millisecond, an importer's batch for tens of ms.
+ * one insert holds the write lock for well under a millisecond, an importer's batch for about 0.1 s.
  */
 export const BUSY_TIMEOUT_MS = 30_000;
 
@@ -16,9 +16,9 @@ export const BUSY_TIMEOUT_MS = 30_000;
  * step that has shipped, add a new one.
  *
  * `usage.ts` is milliseconds since the epoch (UTC): compact, and range scans by time use the index.
- * `usage_daily` / `usage_monthly` are rollups kept exact by triggers, so `ringlet usage` reads hundreds or
- * thousands of rows instead of millions. NULL profile/rule become '' there because a primary key treats
- * NULLs as distinct.
+ * `usage_daily` / `usage_monthly` are rollups kept exact by triggers (bulk writes: by one set-based update
+ * per batch, see step 3), so `ringlet usage` reads hundreds or thousands of rows instead of millions. NULL
+ * profile/rule become '' there because a primary key treats NULLs as distinct.
  */
 export const MIGRATIONS: string[] = [
   `
@@ -172,7 +172,86 @@ export const MIGRATIONS: string[] = [
       AND priced = (OLD.cost_usd IS NOT NULL) AND requests <= 0;
   END;
   `,
+  // 3: bulk writes (imports) roll up once per batch instead of once per row. A writer puts a row in
+  // rollup_deferred inside its own transaction, so the per-row insert triggers skip; before it commits it
+  // adds the rows it inserted (ids above since_id) to both rollups set-based (ROLLUP_BATCH) and removes its row.
+  // Other connections never see the table non-empty, and a rolled-back batch leaves it empty.
+  `
+  CREATE TABLE rollup_deferred (since_id INTEGER NOT NULL);
+
+  DROP TRIGGER usage_daily_insert;
+  CREATE TRIGGER usage_daily_insert AFTER INSERT ON usage WHEN NOT EXISTS (SELECT 1 FROM rollup_deferred) BEGIN
+    INSERT INTO usage_daily VALUES (
+      date(NEW.ts / 1000, 'unixepoch'), coalesce(NEW.profile, ''), NEW.agent, NEW.provider, NEW.model,
+      coalesce(NEW.rule, ''), NEW.cost_usd IS NOT NULL, 1,
+      NEW.input_tokens, NEW.output_tokens, NEW.cache_write_tokens, NEW.cache_write_1h_tokens,
+      NEW.cache_read_tokens, NEW.reasoning_tokens, coalesce(NEW.cost_usd, 0))
+    ON CONFLICT DO UPDATE SET
+      requests = requests + 1,
+      input_tokens = input_tokens + excluded.input_tokens,
+      output_tokens = output_tokens + excluded.output_tokens,
+      cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+      cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+      cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+      reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+      cost_usd = cost_usd + excluded.cost_usd;
+  END;
+
+  DROP TRIGGER usage_monthly_insert;
+  CREATE TRIGGER usage_monthly_insert AFTER INSERT ON usage WHEN NOT EXISTS (SELECT 1 FROM rollup_deferred) BEGIN
+    INSERT INTO usage_monthly VALUES (
+      strftime('%Y-%m', NEW.ts / 1000, 'unixepoch'), coalesce(NEW.profile, ''), NEW.agent, NEW.provider, NEW.model,
+      coalesce(NEW.rule, ''), NEW.cost_usd IS NOT NULL, 1,
+      NEW.input_tokens, NEW.output_tokens, NEW.cache_write_tokens, NEW.cache_write_1h_tokens,
+      NEW.cache_read_tokens, NEW.reasoning_tokens, coalesce(NEW.cost_usd, 0))
+    ON CONFLICT DO UPDATE SET
+      requests = requests + 1,
+      input_tokens = input_tokens + excluded.input_tokens,
+      output_tokens = output_tokens + excluded.output_tokens,
+      cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+      cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+      cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+      reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+      cost_usd = cost_usd + excluded.cost_usd;
+  END;
+  `,
 ];
+
+const COUNTS = `input_tokens, output_tokens, cache_write_tokens, cache_write_1h_tokens, cache_read_tokens, reasoning_tokens`;
+const ADD_EXCLUDED = `requests = requests + excluded.requests,
+    input_tokens = input_tokens + excluded.input_tokens,
+    output_tokens = output_tokens + excluded.output_tokens,
+    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+    cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+    cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+    cost_usd = cost_usd + excluded.cost_usd`;
+
+/**
+ * What the deferred insert triggers (step 3) would have added, set-based: the rows with id > ? are grouped
+ * per day once into a temp table, which updates usage_daily as it is and usage_monthly regrouped by month
+ * (a day's month is its first 7 characters, as in step 2's backfill). One upsert per rollup row instead of
+ * two per usage row. (An upsert from a SELECT needs a WHERE clause, hence `WHERE true`.)
+ */
+export const ROLLUP_BATCH = {
+  create: `CREATE TEMP TABLE IF NOT EXISTS rollup_batch (day TEXT, profile TEXT, agent TEXT, provider TEXT, model TEXT,
+    rule TEXT, priced INTEGER, requests INTEGER, ${COUNTS}, cost_usd REAL)`,
+  clear: `DELETE FROM temp.rollup_batch`,
+  group: `INSERT INTO temp.rollup_batch
+    SELECT date(ts / 1000, 'unixepoch'), coalesce(profile, ''), agent, provider, model, coalesce(rule, ''), cost_usd IS NOT NULL,
+      count(*), sum(input_tokens), sum(output_tokens), sum(cache_write_tokens), sum(cache_write_1h_tokens),
+      sum(cache_read_tokens), sum(reasoning_tokens), total(cost_usd)
+    FROM usage WHERE id > ? GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+  daily: `INSERT INTO usage_daily (day, profile, agent, provider, model, rule, priced, requests, ${COUNTS}, cost_usd)
+    SELECT * FROM temp.rollup_batch WHERE true
+    ON CONFLICT DO UPDATE SET ${ADD_EXCLUDED}`,
+  monthly: `INSERT INTO usage_monthly (month, profile, agent, provider, model, rule, priced, requests, ${COUNTS}, cost_usd)
+    SELECT substr(day, 1, 7), profile, agent, provider, model, rule, priced, sum(requests), sum(input_tokens),
+      sum(output_tokens), sum(cache_write_tokens), sum(cache_write_1h_tokens), sum(cache_read_tokens),
+      sum(reasoning_tokens), sum(cost_usd)
+    FROM temp.rollup_batch WHERE true GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT DO UPDATE SET ${ADD_EXCLUDED}`,
+};
 
 /** Runs the migrations the file has not seen yet, inside one write transaction (safe against racing openers). */
 export function migrate(db: Database, steps: string[] = MIGRATIONS): void {

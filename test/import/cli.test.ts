@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -194,6 +194,80 @@ describe('ringlet import', () => {
     } finally {
       ledger.close();
     }
+  });
+
+  it('reads on worker threads with exactly the result of reading on the main thread (order-dependent traps included)', async () => {
+    const line = (id: string, o: { out: number; stop: string | null; uuid: string; ts?: string; req?: string }) => JSON.stringify({
+      type: 'assistant', uuid: o.uuid, timestamp: o.ts ?? '2026-05-01T10:00:00.000Z', requestId: o.req ?? `req-${id}`,
+      message: { id, model: 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text: 'x'.repeat(2000) }], stop_reason: o.stop,
+        usage: { input_tokens: 3, output_tokens: o.out, cache_read_input_tokens: 100, cache_creation_input_tokens: 40, cache_creation: { ephemeral_1h_input_tokens: 10 } } },
+    });
+    const user = JSON.stringify({ type: 'user', message: { role: 'user', content: 'y'.repeat(3000) }, uuid: 'u', timestamp: '2026-05-01T10:00:00.000Z' });
+    const root = join(sb.dir, 'corpus');
+    const proj = join(root, 'projects', '-w');
+    mkdirSync(join(proj, 's00', 'subagents'), { recursive: true });
+    const old = new Date(Date.now() - 3_600_000);
+    for (let f = 0; f < 24; f++) {
+      const lines: string[] = [];
+      for (let m = 0; m < 40; m++) {
+        const id = `msg_${f}_${m}`;
+        const ts = `2026-05-${String(1 + ((f + m) % 28)).padStart(2, '0')}T10:00:00.000Z`;
+        lines.push(user, line(id, { out: 9, stop: null, uuid: `${id}-a`, ts }), line(id, { out: 90 + m, stop: 'end_turn', uuid: `${id}-b`, ts, req: m % 7 ? undefined : '' }));
+      }
+      // Only a partial line of msg_shared here; the next file has it complete. Which one is stored
+      // depends on file order (the first file's), so it must not depend on which worker finished first.
+      if (f % 2 === 0) lines.push(line(`msg_shared_${f}`, { out: 4, stop: null, uuid: `p${f}` }), user);
+      if (f % 2 === 1) lines.push(...readFileSync(join(proj, `s${String(f - 1).padStart(2, '0')}.jsonl`), 'utf8').trim().split('\n').slice(0, 30), line(`msg_shared_${f - 1}`, { out: 400, stop: 'end_turn', uuid: `q${f}` }));
+      const name = join(proj, `s${String(f).padStart(2, '0')}.jsonl`);
+      writeFileSync(name, lines.join('\n') + '\n');
+      utimesSync(name, old, old);
+    }
+    writeFileSync(join(proj, 's00', 'subagents', 'agent-1.jsonl'), line('msg_side', { out: 2, stop: 'end_turn', uuid: 'side' }) + '\n');
+    // Still being written (recent mtime): its unfinished last response is held back; and a line without its newline.
+    writeFileSync(join(proj, 'zz-live.jsonl'), line('msg_live_1', { out: 5, stop: 'end_turn', uuid: 'l1' }) + '\n' + line('msg_live_2', { out: 5, stop: null, uuid: 'l2' }) + '\n' + line('msg_live_3', { out: 1, stop: null, uuid: 'l3' }).slice(0, 50));
+
+    const codex = join(sb.dir, 'codex', 'sessions');
+    mkdirSync(codex, { recursive: true });
+    copyFileSync(join(FIX, 'codex-0.169-parent.jsonl'), join(codex, 'rollout-2026-11-25T21-17-17-01a21491-eef8-78a3-b65a-18b73677e8c0.jsonl'));
+    copyFileSync(join(FIX, 'codex-0.169-fork.jsonl'), join(codex, 'rollout-2026-11-25T21-17-40-01a21492-46e9-7ed3-9856-ed115bd7f3d4.jsonl'));
+
+    const dump = async (env: NodeJS.ProcessEnv) => {
+      const ledger = await openLedger(paths.ledger(env));
+      try {
+        const all = (sql: string) => ledger.db.prepare(sql).all();
+        return {
+          usage: all('SELECT * FROM usage ORDER BY id'),
+          daily: all('SELECT * FROM usage_daily ORDER BY 1, 2, 3, 4, 5, 6, 7'),
+          monthly: all('SELECT * FROM usage_monthly ORDER BY 1, 2, 3, 4, 5, 6, 7'),
+          files: all('SELECT path, offset, size, state FROM import_files ORDER BY path'),
+          report: ledger.query({}, 'day'),
+        };
+      } finally {
+        ledger.close();
+      }
+    };
+    const runBoth = async (workers: string) => {
+      const env = { ...sb.env, RINGLET_HOME: join(sb.dir, `ringlet-w${workers}`), RINGLET_IMPORT_WORKERS: workers };
+      const c = await cli(['import', 'claude', '--from', root, '--json'], env);
+      const x = await cli(['import', 'codex', '--from', join(sb.dir, 'codex'), '--json'], env);
+      expect(c.stderr + x.stderr).toBe('');
+      expect([c.code, x.code]).toEqual([0, 0]);
+      return { env, claude: JSON.parse(c.stdout), codex: JSON.parse(x.stdout) };
+    };
+    const main = await runBoth('0');
+    const threads = await runBoth('2');
+    expect(main.claude).toMatchObject({ files: 26, filesRead: 26, added: 24 * 40 + 12 + 1 + 1, duplicates: 12 * (30 / 3 + 1) });
+    expect(main.codex.added).toBeGreaterThan(0);
+    expect(threads.claude).toEqual(main.claude);
+    expect(threads.codex).toEqual(main.codex);
+    const a = await dump(main.env);
+    expect(a.usage.filter((r: any) => String(r.message_id).startsWith('msg_shared_')).map((r: any) => r.output_tokens)).toEqual(Array(12).fill(4));
+    expect(await dump(threads.env)).toEqual(a);
+
+    // Incremental on workers too: one appended line is one new row, the held-back response is not read yet.
+    appendFileSync(join(proj, 's05.jsonl'), line('msg_more', { out: 1, stop: 'end_turn', uuid: 'more' }) + '\n');
+    const more = await cli(['import', 'claude', '--from', root, '--json'], threads.env);
+    expect(JSON.parse(more.stdout)).toMatchObject({ filesRead: 1, lines: 1, added: 1 });
   });
 
   it('refuses an unknown profile or a missing source with a one-line error', async () => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseClaudeLine, parseClaudeLines } from '../../src/import/parsers/claude.js';
 import { initialCodexState, parseCodexLine, parseCodexLines, uuidV7Ms, type CodexState } from '../../src/import/parsers/codex.js';
 import { parseOpenCodeMessage } from '../../src/import/parsers/opencode.js';
+import { isoTime } from '../../src/import/parsers/types.js';
 
 const FIX = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const lines = (name: string) => readFileSync(join(FIX, name), 'utf8').split('\n').filter(Boolean);
@@ -248,5 +249,26 @@ describe('OpenCode messages', () => {
     expect(parseOpenCodeMessage({ ...base, time: { created: 1 }, tokens: { input: 1, output: 1, reasoning: 0, cache: { read: 0, write: 0 } } })).toBeUndefined();
     expect(parseOpenCodeMessage({ ...base, tokens: { input: 0, output: 0, reasoning: 0, cache: { read: 0, write: 0 } } })).toBeUndefined();
     expect(parseOpenCodeMessage('nope')).toBeUndefined();
+  });
+});
+
+describe('isoTime', () => {
+  it('answers exactly what Date.parse + toISOString would, on its fast path too', () => {
+    const reference = (v: string) => {
+      const ms = Date.parse(v);
+      return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+    };
+    const cases = [
+      '2026-05-01T10:00:00.000Z', '2024-02-29T23:59:59.999Z', '2023-02-29T00:00:00.000Z', '1900-02-29T00:00:00.000Z',
+      '2000-02-29T00:00:00.000Z', '2026-04-31T00:00:00.000Z', '2026-02-30T12:00:00.000Z', '2026-00-10T00:00:00.000Z',
+      '2026-13-01T00:00:00.000Z', '2026-01-00T00:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-01-01T23:60:00.000Z',
+      '2026-01-01T23:59:60.000Z', '0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '2026-05-01T10:00:00Z',
+      '2026-05-01T10:00:00.000+02:00', '2026-05-01 10:00:00.000Z', '2026-05-01T10:00:00.0000Z', 'x026-05-01T10:00:00.000Z',
+    ];
+    // And every day of a leap and a common year, with the day pushed one past the month's end.
+    for (const y of [2024, 2026]) {
+      for (let m = 1; m <= 12; m++) for (const d of [28, 29, 30, 31, 32]) cases.push(`${y}-${String(m).padStart(2, '0')}-${d}T08:09:10.011Z`);
+    }
+    for (const v of cases) expect([v, isoTime(v)]).toEqual([v, reference(v)]);
   });
 });

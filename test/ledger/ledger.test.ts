@@ -286,6 +286,85 @@ describe('queries', () => {
   });
 });
 
+describe('bulk writes (rollups set-based per batch)', () => {
+  /** Both rollups, and what the per-row triggers would have made of the rows: they must be the same. */
+  function rollups(l: Ledger) {
+    const sums = `count(*) AS requests, sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cache_write_tokens) AS cw,
+      sum(cache_write_1h_tokens) AS cw1h, sum(cache_read_tokens) AS cr, sum(reasoning_tokens) AS reasoning, round(total(cost_usd), 9) AS cost`;
+    const keys = `coalesce(profile, '') AS profile, agent, provider, model, coalesce(rule, '') AS rule, cost_usd IS NOT NULL AS priced`;
+    const stored = (table: string, period: string) => l.db.prepare(`SELECT ${period} AS period, profile, agent, provider, model, rule, priced, requests,
+      input_tokens AS input, output_tokens AS output, cache_write_tokens AS cw, cache_write_1h_tokens AS cw1h, cache_read_tokens AS cr,
+      reasoning_tokens AS reasoning, round(cost_usd, 9) AS cost FROM ${table} ORDER BY 1, 2, 3, 4, 5, 6, 7`).all();
+    const direct = (period: string) => l.db.prepare(`SELECT ${period} AS period, ${keys}, ${sums} FROM usage GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`).all();
+    return {
+      daily: stored('usage_daily', 'day'), dailyDirect: direct("date(ts / 1000, 'unixepoch')"),
+      monthly: stored('usage_monthly', 'month'), monthlyDirect: direct("strftime('%Y-%m', ts / 1000, 'unixepoch')"),
+    };
+  }
+
+  it('counts only the rows it inserted, keeps the rollups exact, and leaves the per-row triggers on for later writers', async () => {
+    ledger = await openLedger(file());
+    const l = ledger;
+    // Rows the meter wrote first: a bulk write must not count them again.
+    l.insert(rec({ messageId: 'm1', inputTokens: 5, costUsd: 0.5 }));
+    l.insert(rec({ messageId: 'm2', ts: '2026-04-30T23:59:59.999Z', profile: null, rule: 'r', costUsd: null }));
+    const batch: UsageRecord[] = [];
+    for (let i = 0; i < 300; i++) {
+      batch.push(rec({
+        messageId: `b${i % 250}`, // 50 repeats inside the batch: the first one wins
+        ts: new Date(Date.UTC(2026, 3, 28) + i * 3_600_000).toISOString(), // across a month boundary
+        profile: i % 3 ? 'work' : null, model: i % 2 ? 'claude-sonnet-4-5' : 'mystery', rule: i % 5 ? null : 'night',
+        inputTokens: i, outputTokens: 2 * i, cacheWriteTokens: 3 * i, cacheWrite1hTokens: i, cacheReadTokens: 4 * i, reasoningTokens: i % 7,
+        costUsd: i % 4 ? i / 64 : null, source: 'import',
+      }));
+    }
+    batch.push(rec({ messageId: 'm1', inputTokens: 999, source: 'import', costUsd: 9 }));
+    const added = l.bulk(() => {
+      l.insertAll(batch);
+      l.setFileState('/logs/a.jsonl', { offset: 1, size: 1, mtimeMs: 1, ino: 1 });
+    });
+    const firsts = batch.slice(0, 250);
+    expect(added).toEqual({
+      rows: 250,
+      costUsd: expect.closeTo(firsts.reduce((s, r) => s + (r.costUsd ?? 0), 0), 9),
+      unpriced: firsts.filter((r) => r.costUsd === null).length,
+    });
+    expect(l.db.prepare('SELECT count(*) AS n FROM rollup_deferred').get()).toEqual({ n: 0 });
+    let r = rollups(l);
+    expect(r.daily).toEqual(r.dailyDirect);
+    expect(r.monthly).toEqual(r.monthlyDirect);
+    expect(r.monthly.length).toBeGreaterThan(2);
+
+    // The meter's single inserts after a bulk write still reach both rollups.
+    l.insert(rec({ messageId: 'm3', ts: '2026-05-03T00:00:00.000Z', inputTokens: 7, costUsd: 1.25 }));
+    r = rollups(l);
+    expect(r.daily).toEqual(r.dailyDirect);
+    expect(r.monthly).toEqual(r.monthlyDirect);
+    expect(l.count()).toBe(253);
+  });
+
+  it('rolls back with nothing deferred when it fails, inside another transaction too', async () => {
+    ledger = await openLedger(file());
+    const l = ledger;
+    expect(() => l.bulk(() => {
+      l.insertAll([rec({ messageId: 'x1', inputTokens: 1 })]);
+      throw new Error('boom');
+    })).toThrow('boom');
+    // A bulk write that succeeded inside a transaction that then failed (its temp table goes too).
+    expect(() => l.transaction(() => {
+      l.insertMany([rec({ messageId: 'x2', inputTokens: 2 })]);
+      throw new Error('later');
+    })).toThrow('later');
+    expect(l.db.prepare('SELECT count(*) AS n FROM rollup_deferred').get()).toEqual({ n: 0 });
+    expect(l.count()).toBe(0);
+    expect(l.insertMany([rec({ messageId: 'x3', inputTokens: 3 })])).toBe(1);
+    l.insert(rec({ messageId: 'x4', inputTokens: 4 }));
+    const r = rollups(l);
+    expect(r.daily).toEqual(r.dailyDirect);
+    expect(l.query({}, 'day').total).toMatchObject({ requests: 2, inputTokens: 7 });
+  });
+});
+
 describe('rollup segments', () => {
   it('reads whole months from the monthly rollup and partial months from the daily one', () => {
     const seg = (since?: string, until?: string, view: 'profile' | 'day' = 'profile') =>
