@@ -52,9 +52,10 @@ await build({
 
 // `profiles run` alone as one CommonJS file (bin/ringlet loads it for every agent start): one file to
 // compile and no module graph to link. Node built-ins that a run may never use load on first use (lazyBuiltins).
+// Beside it, the import's worker thread (src/import/pool.ts starts dist/import-worker.cjs from any bundle).
 await build({
   absWorkingDir: root,
-  entryPoints: { run: 'src/run-entry.ts' },
+  entryPoints: { run: 'src/run-entry.ts', 'import-worker': 'src/import/worker.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   bundle: true,

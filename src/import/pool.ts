@@ -4,14 +4,12 @@
  * compact rows; results are handed over strictly in task order, so which copy of a response replayed in
  * two files is stored (the first file's) does not depend on which worker finished first.
  *
- * A worker runs this module's own file (the bundle chunk it is in), which starts serving when it sees
- * WORKER_TAG; from TypeScript sources (tests) Node cannot run it, and the caller reads on the main thread.
+ * A worker runs dist/import-worker.cjs (src/import/worker.ts, built beside every bundle that imports); from
+ * TypeScript sources (tests) there is none, and the caller reads on the main thread.
  */
 import { availableParallelism } from 'node:os';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Worker, parentPort } from 'node:worker_threads';
 import { readJsonl, type JsonlRead, type JsonlTask } from './jsonl.js';
-
-const WORKER_TAG = 'ringlet-import-worker';
 
 /** Below this much to read, starting workers costs more than it saves. */
 const MIN_BYTES = 32e6;
@@ -86,7 +84,7 @@ export function readInWorkers(
     };
 
     for (let k = 0; k < plan.count; k++) {
-      const w = new Worker(new URL(import.meta.url), { workerData: WORKER_TAG });
+      const w = new Worker(new URL('./import-worker.cjs', import.meta.url));
       workers.push(w);
       queued.set(w, { files: 0, bytes: 0 });
       w.on('message', (m: FromWorker) => {
@@ -123,7 +121,7 @@ export function readInWorkers(
 }
 
 /** The worker side: reads each task it is sent and posts the result back. */
-function serve(): void {
+export function serve(): void {
   const port = parentPort!;
   port.on('message', ({ i, task }: ToWorker) => {
     let pending = 0;
@@ -138,6 +136,3 @@ function serve(): void {
     port.postMessage({ i, read } satisfies FromWorker);
   });
 }
-
-// A top-level statement, not an export: the bundler keeps it in whatever chunk this module lands in.
-if (!isMainThread && workerData === WORKER_TAG) serve();

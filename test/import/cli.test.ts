@@ -23,6 +23,12 @@ beforeAll(async () => {
     external: ['better-sqlite3', 'node-pty', '@napi-rs/keyring', 'playwright-core', 'quickjs-emscripten'],
     banner: { js: "import { createRequire as __ringletRequire } from 'node:module'; const require = __ringletRequire(import.meta.url);" },
   });
+  // The import's worker thread, as build.mjs makes it beside the bundle.
+  await build({
+    absWorkingDir: ROOT, entryPoints: { 'import-worker': 'src/import/worker.ts' }, outdir: outDir, outExtension: { '.js': '.cjs' }, bundle: true,
+    format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning', define: { 'import.meta.url': '__url' },
+    banner: { js: "const __url = require('node:url').pathToFileURL(__filename).href;" },
+  });
   launcher = join(outDir, 'run.mjs');
   writeFileSync(launcher, `import(${JSON.stringify(pathToFileURL(join(outDir, 'ringlet.mjs')).href)}).then((m) => m.main(process.argv.slice(2)));\n`);
 });
