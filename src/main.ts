@@ -5,7 +5,6 @@ import { useColor } from './cli/output.js';
 import { splitPassthrough } from './cli/passthrough.js';
 import { VERSION } from './version.js';
 
-
 /** The CLI with the commands needed for `argv` (every command when argv is absent, e.g. for completions). */
 export async function buildCli(argv?: string[]): Promise<Cli> {
   const cli = new Cli({ binaryLabel: 'ringlet', binaryName: 'ringlet', binaryVersion: VERSION, enableColors: useColor() });
@@ -14,8 +13,9 @@ export async function buildCli(argv?: string[]): Promise<Cli> {
 }
 
 /**
- * Aliases and wrappers call `profiles run` on every agent start, and agents call `hooks dispatch` on every
- * tool call: those register just their own command. Anything else loads the group its first word names.
+ * Agents call `hooks dispatch` on every tool call, and `profiles run` comes here with what bin/ringlet's
+ * fast path leaves (--detach, --remote, bad options): those register just their own command. Anything
+ * else loads the group its first word names.
  */
 async function commandsFor(argv?: string[]): Promise<CommandClass[]> {
   const own = argv?.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv ?? [];
