@@ -1,7 +1,99 @@
 # ringlet shell integration for fish 3.3+.
 # Load it from ~/.config/fish/config.fish:   ringlet shell init fish | source
 # Lines starting with #@ are replaced by `ringlet shell init` (src/shell/init.ts).
-# Sections match shell/ringlet.bash and shell/ringlet.zsh.
+# Sections match shell/ringlet.bash and shell/ringlet.zsh, but for the hook, which comes first here.
+
+# === Hook, first ==========================================================
+# fish only: the event handler and what a cached cd runs come first. fish spends time proportional to a
+# function's offset in the script it was sourced from on every call (about 12 µs for a handler at the end
+# of this script, a third of what a cd costs), so the hot path sits at the top.
+
+# fish reports every change of PWD as a variable event, in scripts too. Redefining the function on a
+# second `source` replaces the handler instead of adding one. A directory in a slot costs one `test`
+# (false: nothing it depends on changed, and no hint is pending) and the slot's command; any other goes
+# through __ringlet_update. fish restores $status after an event handler.
+function __ringlet_hook --on-variable PWD
+    switch $PWD
+        case $__ringlet_d1
+            test "$__ringlet_hinted" != '' -o $__ringlet_t1; and __ringlet_update; or $__ringlet_a1
+        case $__ringlet_d2
+            test "$__ringlet_hinted" != '' -o $__ringlet_t2; and __ringlet_update; or $__ringlet_a2
+        case $__ringlet_d3
+            test "$__ringlet_hinted" != '' -o $__ringlet_t3; and __ringlet_update; or $__ringlet_a3
+        case $__ringlet_d4
+            test "$__ringlet_hinted" != '' -o $__ringlet_t4; and __ringlet_update; or $__ringlet_a4
+        case $__ringlet_d5
+            test "$__ringlet_hinted" != '' -o $__ringlet_t5; and __ringlet_update; or $__ringlet_a5
+        case $__ringlet_d6
+            test "$__ringlet_hinted" != '' -o $__ringlet_t6; and __ringlet_update; or $__ringlet_a6
+        case $__ringlet_d7
+            test "$__ringlet_hinted" != '' -o $__ringlet_t7; and __ringlet_update; or $__ringlet_a7
+        case $__ringlet_d8
+            test "$__ringlet_hinted" != '' -o $__ringlet_t8; and __ringlet_update; or $__ringlet_a8
+        case '*'
+            __ringlet_update
+    end
+end
+
+# The directory cache of the hook: 8 slots, each a $PWD as a `case` pattern (__ringlet_d<i>, with * and ?
+# escaped), the arguments of one `test` that is true when its answer may be out of date (__ringlet_t<i>),
+# and the command that applies the answer (__ringlet_a<i>). Emptied whenever the state is (re)loaded, and
+# when HOME changes (the walk stops below HOME).
+function __ringlet_cache_reset
+    set -g __ringlet_cdirs '' '' '' '' '' '' '' ''
+    set -g __ringlet_cnext 1
+    for i in 1 2 3 4 5 6 7 8
+        set -g __ringlet_d$i
+    end
+end
+__ringlet_cache_reset
+
+function __ringlet_home_changed --on-variable HOME
+    __ringlet_cache_reset
+end
+
+# The end of an update, from __ringlet_update or a slot: trusts the project file only as __ringlet_allowed
+# says (its profile wins when its directory is at least as deep as the mapping's), hints once otherwise,
+# and sets or unsets RINGLET_PROFILE.
+function __ringlet_settle --argument-names quiet name len file fdlen
+    if test -n "$file"
+        # An allow or deny in another shell is picked up here, where it matters.
+        if test -z "$__ringlet_broken"; and __ringlet_stale_allow
+            __ringlet_reload
+        end
+        # Bounded read: a huge file cannot stall the prompt, and anything over the limit never matches.
+        set -l content
+        read -z -n 4097 content 2>/dev/null <$file
+        __ringlet_allowed $file "$content"
+        switch $status
+            case 0
+                set -g __ringlet_hinted
+                if test $fdlen -ge $len
+                    set name $__ringlet_hit
+                end
+            case 1
+                __ringlet_hint $file 'changed since `ringlet allow`; ignored until you run `ringlet allow` again'
+            case '*'
+                __ringlet_hint $file 'is not allowed; run `ringlet allow` to use it'
+        end
+    else
+        set -g __ringlet_hinted
+    end
+    if test -n "$name"
+        if test "$RINGLET_PROFILE" != "$name"
+            set -gx RINGLET_PROFILE $name
+            if test -z "$quiet"; and test -n "$__ringlet_notify"
+                printf 'ringlet: profile %s\n' $name >&2
+            end
+        end
+    else if set -q RINGLET_PROFILE
+        if test -z "$quiet"; and test -n "$__ringlet_notify"
+            printf 'ringlet: profile %s unset\n' "$RINGLET_PROFILE" >&2
+        end
+        set -e RINGLET_PROFILE
+    end
+    return 0
+end
 
 # === Settings =============================================================
 
@@ -88,6 +180,7 @@ if string match -qr -- '(?<__ringlet_probe>x)' x; and set -q __ringlet_probe
     set -e __ringlet_probe
     function __ringlet_walk --no-scope-shadowing
         while test "$dir" != "$stop"
+            set -a walked $dir
             if test -L "$dir" -o -f "$dir/.ringlet.toml" -o -f "$dir/.ringlet-profile"
                 if test -L "$dir"
                     __ringlet_walk_physical
@@ -109,6 +202,7 @@ if string match -qr -- '(?<__ringlet_probe>x)' x; and set -q __ringlet_probe
 else
     function __ringlet_walk --no-scope-shadowing
         while test "$dir" != "$stop"
+            set -a walked $dir
             if test -L "$dir" -o -f "$dir/.ringlet.toml" -o -f "$dir/.ringlet-profile"
                 if test -L "$dir"
                     __ringlet_walk_physical
@@ -129,11 +223,63 @@ else
     end
 end
 
+# Remembers the answer __ringlet_update just computed for $PWD (its name, len, file, fdir, fdlen and the
+# directories in walked) in a slot: one `test` over config.toml's staleness test and exactly the stat()
+# calls the walk made, true when any of them would now come out otherwise (a project file appeared or went
+# away, a directory on the way became a symlink). Project files are tested relative to the working
+# directory, the same files while no directory on the way is a symlink (which the same test checks): fish
+# converts every path it stats, and short ones cost less.
+function __ringlet_remember --no-scope-shadowing
+    set -q __ringlet_cfgtest[1]; or return
+    # A backslash cannot be escaped in a `case` pattern: such a directory is not remembered.
+    string match -qr -- '\\\\' $PWD; and return
+    set -l t $__ringlet_cfgtest
+    set -l rel ''
+    set -l below 1
+    for d in $walked
+        test -n "$d"; and set -a t -o -L $d
+        if set -q below[1]
+            if test -n "$file" -a "$d" = "$fdir"
+                # The file found: it must stay a file, and a .ringlet.toml beside a .ringlet-profile would win.
+                if string match -q -- '*/.ringlet-profile' $file
+                    set -a t -o ! -f $rel.ringlet-profile -o -f $rel.ringlet.toml
+                else
+                    set -a t -o ! -f $rel.ringlet.toml
+                end
+                set below
+            else
+                set -a t -o -f $rel.ringlet.toml -o -f $rel.ringlet-profile
+            end
+        end
+        set rel ../$rel
+    end
+    set -l pat (string replace -ra -- '([*?])' '\\\\$1' $PWD | string collect)
+    set -l i (contains -i -- $pat $__ringlet_cdirs)
+    if not set -q i[1]
+        set i $__ringlet_cnext
+        set -g __ringlet_cnext (math $i % 8 + 1)
+    end
+    set -g __ringlet_cdirs[$i] $pat
+    set -g __ringlet_t$i $t
+    # Without a project file or a notice to print, the answer is one `set`.
+    if test -z "$file" -a -z "$__ringlet_notify"
+        if test -n "$name"
+            set -g __ringlet_a$i set -gx RINGLET_PROFILE $name
+        else
+            set -g __ringlet_a$i set -e RINGLET_PROFILE
+        end
+    else
+        set -g __ringlet_a$i __ringlet_settle '' "$name" "$len" "$file" "$fdlen"
+    end
+    set -g __ringlet_d$i $pat
+end
+
 # Brings RINGLET_PROFILE up to date for $PWD: the nearest allowed project file or the longest mapped
-# prefix, whichever is deeper. A cd costs a few stat() calls and few statements (each costs here), and on
-# the common path no command substitution: config.toml is the only input tested every time, and the walk
-# up stops below HOME inside HOME (project files live in projects, HOME-wide is what default-profile is
-# for; the tables hold both spellings of a symlinked HOME). Paths are compared as data, never run.
+# prefix, whichever is deeper. Few statements (each costs here), and on the common path no command
+# substitution: config.toml is the only input tested every time, and the walk up stops below HOME inside
+# HOME (project files live in projects, HOME-wide is what default-profile is for; the tables hold both
+# spellings of a symlinked HOME). Paths are compared as data, never run. The hook answers a directory seen
+# before from its slot; this is the rest.
 function __ringlet_update --argument-names quiet
     set -g __ringlet_pwd $PWD
     if test -z "$__ringlet_broken"; and __ringlet_stale_config
@@ -141,7 +287,8 @@ function __ringlet_update --argument-names quiet
     end
     # dir: the directory walked ('' is the root), phys: the physical $PWD, stop: where the walk ends,
     # excluded (' ' is no path, so outside HOME the root is reached), file/fdir: the project file and its
-    # directory, name/len: the profile and the length of the directory that chose it.
+    # directory, name/len: the profile and the length of the directory that chose it, walked: the
+    # directories looked at.
     set -l dir $PWD
     set -l phys $PWD
     set -l stop ' '
@@ -149,6 +296,7 @@ function __ringlet_update --argument-names quiet
     set -l fdir
     set -l name
     set -l len -1
+    set -l walked
     string match -q -- "$HOME/*" "$PWD/"; and test "$HOME" != /; and set stop $HOME
     # __ringlet_map sets __ringlet_hit to (profile, directory, its length, its parent).
     if __ringlet_map "$PWD/"
@@ -161,56 +309,19 @@ function __ringlet_update --argument-names quiet
     end
     test "$dir" = /; and set dir ''
     __ringlet_walk
-    # Reached through a symlink: the physical path may lie in a deeper mapping.
-    if test "$phys" != "$PWD"; and __ringlet_map "$phys/"; and test $__ringlet_hit[3] -gt $len
-        set name $__ringlet_hit[1]
-        set len $__ringlet_hit[3]
+    set -l fdlen 0
+    test -n "$file"; and set fdlen (string length -- "$fdir")
+    if test "$phys" != "$PWD"
+        # Reached through a symlink: the physical path may lie in a deeper mapping. Not remembered: the
+        # physical walk has no test of its own.
+        if __ringlet_map "$phys/"; and test $__ringlet_hit[3] -gt $len
+            set name $__ringlet_hit[1]
+            set len $__ringlet_hit[3]
+        end
+    else if test -z "$__ringlet_broken"
+        __ringlet_remember
     end
-    if test -n "$file"
-        # An allow or deny in another shell is picked up here, where it matters.
-        if test -z "$__ringlet_broken"; and __ringlet_stale_allow
-            __ringlet_reload
-        end
-        # Bounded read: a huge file cannot stall the prompt, and anything over the limit never matches.
-        set -l content
-        read -z -n 4097 content 2>/dev/null <$file
-        __ringlet_allowed $file "$content"
-        switch $status
-            case 0
-                set -g __ringlet_hinted
-                if test (string length -- "$fdir") -ge $len
-                    set name $__ringlet_hit
-                end
-            case 1
-                __ringlet_hint $file 'changed since `ringlet allow`; ignored until you run `ringlet allow` again'
-            case '*'
-                __ringlet_hint $file 'is not allowed; run `ringlet allow` to use it'
-        end
-    else
-        set -g __ringlet_hinted
-    end
-    if test -n "$name"
-        if test "$RINGLET_PROFILE" != "$name"
-            set -gx RINGLET_PROFILE $name
-            if test -z "$quiet"; and test -n "$__ringlet_notify"
-                printf 'ringlet: profile %s\n' $name >&2
-            end
-        end
-    else if set -q RINGLET_PROFILE
-        if test -z "$quiet"; and test -n "$__ringlet_notify"
-            printf 'ringlet: profile %s unset\n' "$RINGLET_PROFILE" >&2
-        end
-        set -e RINGLET_PROFILE
-    end
-    return 0
-end
-
-# fish reports every change of PWD as a variable event, in scripts too. Redefining the function on a
-# second `source` replaces the handler instead of adding one.
-function __ringlet_hook --on-variable PWD
-    set -l rc $status
-    __ringlet_update
-    return $rc
+    __ringlet_settle "$quiet" "$name" $len "$file" $fdlen
 end
 
 # === Commands =============================================================

@@ -190,7 +190,11 @@ function renderPosix(shell: 'bash' | 'zsh', d: StateData, stamp: string): string
   const L: string[] = [];
   L.push(`__ringlet_stamp=${q(stamp)}`);
   L.push(`__ringlet_notify=${d.notify ? '1' : "''"}`);
-  for (const t of staleTests(shell, d, stamp)) L.push(`__ringlet_stale_${t.name}() { [[ ${t.cond} ]]; }`);
+  const tests = staleTests(shell, d, stamp);
+  for (const t of tests) L.push(`__ringlet_stale_${t.name}() { [[ ${t.cond} ]]; }`);
+  // The same config.toml test as text, for the directory cache's tests (shell/ringlet.${shell}).
+  const config = tests.find((t) => t.name === 'config');
+  if (config) L.push(`__ringlet_cfgcond=${q(config.cond)}`);
   // zsh: the user's options (KSH_GLOB, SH_GLOB, …) must not change how the patterns match.
   const emulate = shell === 'zsh' ? ['    emulate -L zsh'] : [];
   // Paths and contents are literal text in single quotes; a `$` in them is not meant to expand.
@@ -221,6 +225,8 @@ function renderPosix(shell: 'bash' | 'zsh', d: StateData, stamp: string): string
     if (shell === 'zsh' && a.agent) L.push(`if (( $+functions[compdef] )); then compdef ${q(`${a.name}=${a.agent}`)}; fi`);
   }
   for (const w of d.warnings) L.push(...literal, `builtin printf '%s\\n' ${q(`ringlet: ${w}`)} >&2`);
+  // A new state invalidates every cached directory (a script from an older ringlet has no cache).
+  L.push(shell === 'zsh' ? 'if (( $+functions[__ringlet_cache_reset] )); then __ringlet_cache_reset; fi' : 'if builtin declare -F __ringlet_cache_reset >/dev/null; then __ringlet_cache_reset; fi');
   return L.join('\n') + '\n';
 }
 
@@ -230,6 +236,12 @@ function renderFish(d: StateData, stamp: string): string {
   L.push(`set -g __ringlet_stamp ${q(stamp)}`);
   L.push(d.notify ? 'set -g __ringlet_notify 1' : 'set -g __ringlet_notify');
   for (const t of staleTests('fish', d, stamp)) L.push(`function __ringlet_stale_${t.name}`, `    ${t.cond}`, 'end');
+  // config.toml's test as `test` arguments (true when stale), for the directory cache (shell/ringlet.fish).
+  const cfg = d.watch[0];
+  if (cfg) {
+    const W = q(cfg.path);
+    L.push(`set -g __ringlet_cfgtest ${cfg.exists ? `! -e ${W} -o ! ${W} -ot ${q(stamp)}` : `-e ${W}`}`);
+  }
   L.push('function __ringlet_map --argument-names dir');
   // One `set`: (profile, directory, its length in characters as fish counts them, its parent).
   const parent = (dir: string) => (dir === '/' ? '' : dir.slice(0, dir.lastIndexOf('/')));
@@ -272,6 +284,8 @@ function renderFish(d: StateData, stamp: string): string {
     L.push('end');
   }
   for (const w of d.warnings) L.push(`printf '%s\\n' ${q(`ringlet: ${w}`)} >&2`);
+  // A new state invalidates every cached directory (a script from an older ringlet has no cache).
+  L.push('functions -q __ringlet_cache_reset; and __ringlet_cache_reset');
   return L.join('\n') + '\n';
 }
 
