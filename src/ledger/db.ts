@@ -275,6 +275,24 @@ function loadDriver(): Ctor {
   return ctor;
 }
 
+/**
+ * Switching a new file to WAL needs it to itself, and SQLite answers SQLITE_BUSY at once, without its busy
+ * handler, while another process is opening the same new file: wait and retry (once that process has
+ * switched it, asking again is a no-op that succeeds).
+ */
+function useWal(db: Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5 + Math.random() * 20);
+    }
+  }
+}
+
 /** Opens (creating if needed) a ledger database file in WAL mode and brings its schema up to date. */
 export function openDatabase(file: string, steps: string[] = MIGRATIONS): Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -282,7 +300,7 @@ export function openDatabase(file: string, steps: string[] = MIGRATIONS): Databa
   const db = new Driver(file, { timeout: BUSY_TIMEOUT_MS });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('journal_mode = WAL');
+    useWal(db);
     // In WAL, NORMAL survives a crash or kill -9 of the process; only a power loss can drop the last commits.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
