@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Launcher overhead: median wall time of `ringlet profiles run p -- true` vs `node -e ''`, same run.
-// Goal: ratio <= 1.3. Uses a throwaway RINGLET_HOME with a metered profile and a file-backed key.
+// Launcher overhead: median wall time of `ringlet profiles run p -- true` vs `node -e ''`, same run, the
+// variants taking turns. Goal: ratio <= 1.3. Uses a throwaway RINGLET_HOME with a metered profile and a file-backed key.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,27 +20,29 @@ sh(['keychain', 'set', 'anthropic', 'p'], 'sk-bench');
 // --binary true: the agent binary need not be installed for the benchmark; `-- true` runs /bin/true anyway.
 sh(['profiles', 'create', 'claude', 'p', '--provider', 'anthropic']);
 
-function median(cmd, args, before = () => {}) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    before();
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+function time(cmd, args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
 }
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cacheDir = join(env.RINGLET_HOME, 'cache');
+const dropCodeCache = () => readdirSync(cacheDir).filter((f) => f.endsWith('.v8')).forEach((f) => rmSync(join(cacheDir, f)));
 
-// Interleave warm-up so neither side benefits from a cold cache.
-median(process.execPath, ['-e', '']);
-median(process.execPath, [ringlet, 'profiles', 'run', 'p', '--', 'true']);
-const node = median(process.execPath, ['-e', '']);
-const run = median(process.execPath, [ringlet, 'profiles', 'run', 'p', '--', 'true']);
-const bare = median(process.execPath, [ringlet, '--version']);
-// Without bin/ringlet's V8 code cache: the first run after an install or upgrade.
-const cold = median(process.execPath, [ringlet, 'profiles', 'run', 'p', '--', 'true'], () => rmSync(join(env.RINGLET_HOME, 'cache'), { recursive: true, force: true }));
+// The variants take turns, run after run, so drift in the machine's speed hits them alike.
+const variants = {
+  node: () => time(process.execPath, ['-e', '']),
+  run: () => time(process.execPath, [ringlet, 'profiles', 'run', 'p', '--', 'true']),
+  bare: () => time(process.execPath, [ringlet, '--version']),
+  // Without bin/ringlet's V8 code cache: the first run after an install or upgrade (it writes the cache).
+  cold: () => (dropCodeCache(), time(process.execPath, [ringlet, 'profiles', 'run', 'p', '--', 'true'])),
+};
+for (const f of Object.values(variants)) f(); // warm-up
+const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+for (let i = 0; i < runs; i++) for (const [k, f] of Object.entries(variants)) samples[k].push(f());
+const { node, run, bare, cold } = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 console.log(`node -e ''                       median ${node.toFixed(1)} ms`);
 console.log(`ringlet --version                median ${bare.toFixed(1)} ms`);
 console.log(`ringlet profiles run p -- true   median ${run.toFixed(1)} ms (meter on)`);
