@@ -1,5 +1,6 @@
-// Bundles src/ into dist/ringlet.mjs. Native modules stay external and are imported lazily by the
-// commands that need them, so `ringlet profiles run` never pays for SQLite or PTYs it does not use.
+// Bundles src/ into dist/ringlet.mjs (the CLI) and dist/run.cjs (`profiles run` alone, see bin/ringlet). Native
+// modules stay external and are loaded lazily by the commands that need them, so `ringlet profiles run`
+// never pays for SQLite or PTYs it does not use.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
