@@ -11,9 +11,56 @@ export type Database = BetterSqlite3.Database;
  */
 export const BUSY_TIMEOUT_MS = 30_000;
 
+const COUNTS = `input_tokens, output_tokens, cache_write_tokens, cache_write_1h_tokens, cache_read_tokens, reasoning_tokens`;
+const ADD_EXCLUDED = `requests = requests + excluded.requests,
+    input_tokens = input_tokens + excluded.input_tokens,
+    output_tokens = output_tokens + excluded.output_tokens,
+    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+    cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+    cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+    cost_usd = cost_usd + excluded.cost_usd`;
+
+const DAY = `date(NEW.ts / 1000, 'unixepoch')`;
+const MONTH = `strftime('%Y-%m', NEW.ts / 1000, 'unixepoch')`;
+
+/** A rollup's per-row insert trigger; `period` is the row's day or month (DAY, MONTH), `when` a guard. */
+const rollupInsert = (table: string, period: string, when = '') => `
+  CREATE TRIGGER ${table}_insert AFTER INSERT ON usage ${when}BEGIN
+    INSERT INTO ${table} VALUES (
+      ${period}, coalesce(NEW.profile, ''), NEW.agent, NEW.provider, NEW.model,
+      coalesce(NEW.rule, ''), NEW.cost_usd IS NOT NULL, 1,
+      NEW.input_tokens, NEW.output_tokens, NEW.cache_write_tokens, NEW.cache_write_1h_tokens,
+      NEW.cache_read_tokens, NEW.reasoning_tokens, coalesce(NEW.cost_usd, 0))
+    ON CONFLICT DO UPDATE SET ${ADD_EXCLUDED};
+  END;`;
+
+/** A rollup's per-row delete trigger: takes the row back out, and drops rollup rows left with no request. */
+const rollupDelete = (table: string, column: string, period: string) => {
+  const row = `${column} = ${period.replaceAll('NEW.', 'OLD.')} AND profile = coalesce(OLD.profile, '')
+      AND agent = OLD.agent AND provider = OLD.provider AND model = OLD.model AND rule = coalesce(OLD.rule, '')
+      AND priced = (OLD.cost_usd IS NOT NULL)`;
+  return `
+  CREATE TRIGGER ${table}_delete AFTER DELETE ON usage BEGIN
+    UPDATE ${table} SET
+      requests = requests - 1,
+      input_tokens = input_tokens - OLD.input_tokens,
+      output_tokens = output_tokens - OLD.output_tokens,
+      cache_write_tokens = cache_write_tokens - OLD.cache_write_tokens,
+      cache_write_1h_tokens = cache_write_1h_tokens - OLD.cache_write_1h_tokens,
+      cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens,
+      reasoning_tokens = reasoning_tokens - OLD.reasoning_tokens,
+      cost_usd = cost_usd - coalesce(OLD.cost_usd, 0)
+    WHERE ${row};
+    DELETE FROM ${table} WHERE ${row} AND requests <= 0;
+  END;`;
+};
+/** Step 3: the insert triggers skip while a bulk writer holds a row in rollup_deferred. */
+const UNLESS_DEFERRED = 'WHEN NOT EXISTS (SELECT 1 FROM rollup_deferred) ';
+
 /**
- * Schema steps, applied in order; `PRAGMA user_version` records how many ran. Append only: never edit a
- * step that has shipped, add a new one.
+ * Schema steps, applied in order; `PRAGMA user_version` records how many ran. Append only: never change
+ * what a shipped step does, add a new one (the trigger helpers above only spell the same SQL once).
  *
  * `usage.ts` is milliseconds since the epoch (UTC): compact, and range scans by time use the index.
  * `usage_daily` / `usage_monthly` are rollups kept exact by triggers (bulk writes: by one set-based update
@@ -61,42 +108,10 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (day, profile, agent, provider, model, rule, priced)
   ) WITHOUT ROWID;
 
-  CREATE TRIGGER usage_daily_insert AFTER INSERT ON usage BEGIN
-    INSERT INTO usage_daily VALUES (
-      date(NEW.ts / 1000, 'unixepoch'), coalesce(NEW.profile, ''), NEW.agent, NEW.provider, NEW.model,
-      coalesce(NEW.rule, ''), NEW.cost_usd IS NOT NULL, 1,
-      NEW.input_tokens, NEW.output_tokens, NEW.cache_write_tokens, NEW.cache_write_1h_tokens,
-      NEW.cache_read_tokens, NEW.reasoning_tokens, coalesce(NEW.cost_usd, 0))
-    ON CONFLICT DO UPDATE SET
-      requests = requests + 1,
-      input_tokens = input_tokens + excluded.input_tokens,
-      output_tokens = output_tokens + excluded.output_tokens,
-      cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
-      cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
-      cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-      reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
-      cost_usd = cost_usd + excluded.cost_usd;
-  END;
+  ${rollupInsert('usage_daily', DAY)}
 
   -- Nothing in ringlet deletes or edits rows today; these keep the rollup exact if a user does so by hand.
-  CREATE TRIGGER usage_daily_delete AFTER DELETE ON usage BEGIN
-    UPDATE usage_daily SET
-      requests = requests - 1,
-      input_tokens = input_tokens - OLD.input_tokens,
-      output_tokens = output_tokens - OLD.output_tokens,
-      cache_write_tokens = cache_write_tokens - OLD.cache_write_tokens,
-      cache_write_1h_tokens = cache_write_1h_tokens - OLD.cache_write_1h_tokens,
-      cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens,
-      reasoning_tokens = reasoning_tokens - OLD.reasoning_tokens,
-      cost_usd = cost_usd - coalesce(OLD.cost_usd, 0)
-    WHERE day = date(OLD.ts / 1000, 'unixepoch') AND profile = coalesce(OLD.profile, '') AND agent = OLD.agent
-      AND provider = OLD.provider AND model = OLD.model AND rule = coalesce(OLD.rule, '')
-      AND priced = (OLD.cost_usd IS NOT NULL);
-    DELETE FROM usage_daily
-    WHERE day = date(OLD.ts / 1000, 'unixepoch') AND profile = coalesce(OLD.profile, '') AND agent = OLD.agent
-      AND provider = OLD.provider AND model = OLD.model AND rule = coalesce(OLD.rule, '')
-      AND priced = (OLD.cost_usd IS NOT NULL) AND requests <= 0;
-  END;
+  ${rollupDelete('usage_daily', 'day', DAY)}
 
   CREATE TABLE import_files (
     path     TEXT PRIMARY KEY,
@@ -136,41 +151,9 @@ export const MIGRATIONS: string[] = [
       sum(reasoning_tokens), sum(cost_usd)
     FROM usage_daily GROUP BY 1, 2, 3, 4, 5, 6, 7;
 
-  CREATE TRIGGER usage_monthly_insert AFTER INSERT ON usage BEGIN
-    INSERT INTO usage_monthly VALUES (
-      strftime('%Y-%m', NEW.ts / 1000, 'unixepoch'), coalesce(NEW.profile, ''), NEW.agent, NEW.provider, NEW.model,
-      coalesce(NEW.rule, ''), NEW.cost_usd IS NOT NULL, 1,
-      NEW.input_tokens, NEW.output_tokens, NEW.cache_write_tokens, NEW.cache_write_1h_tokens,
-      NEW.cache_read_tokens, NEW.reasoning_tokens, coalesce(NEW.cost_usd, 0))
-    ON CONFLICT DO UPDATE SET
-      requests = requests + 1,
-      input_tokens = input_tokens + excluded.input_tokens,
-      output_tokens = output_tokens + excluded.output_tokens,
-      cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
-      cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
-      cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-      reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
-      cost_usd = cost_usd + excluded.cost_usd;
-  END;
+  ${rollupInsert('usage_monthly', MONTH)}
 
-  CREATE TRIGGER usage_monthly_delete AFTER DELETE ON usage BEGIN
-    UPDATE usage_monthly SET
-      requests = requests - 1,
-      input_tokens = input_tokens - OLD.input_tokens,
-      output_tokens = output_tokens - OLD.output_tokens,
-      cache_write_tokens = cache_write_tokens - OLD.cache_write_tokens,
-      cache_write_1h_tokens = cache_write_1h_tokens - OLD.cache_write_1h_tokens,
-      cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens,
-      reasoning_tokens = reasoning_tokens - OLD.reasoning_tokens,
-      cost_usd = cost_usd - coalesce(OLD.cost_usd, 0)
-    WHERE month = strftime('%Y-%m', OLD.ts / 1000, 'unixepoch') AND profile = coalesce(OLD.profile, '')
-      AND agent = OLD.agent AND provider = OLD.provider AND model = OLD.model AND rule = coalesce(OLD.rule, '')
-      AND priced = (OLD.cost_usd IS NOT NULL);
-    DELETE FROM usage_monthly
-    WHERE month = strftime('%Y-%m', OLD.ts / 1000, 'unixepoch') AND profile = coalesce(OLD.profile, '')
-      AND agent = OLD.agent AND provider = OLD.provider AND model = OLD.model AND rule = coalesce(OLD.rule, '')
-      AND priced = (OLD.cost_usd IS NOT NULL) AND requests <= 0;
-  END;
+  ${rollupDelete('usage_monthly', 'month', MONTH)}
   `,
   // 3: bulk writes (imports) roll up once per batch instead of once per row. A writer puts a row in
   // rollup_deferred inside its own transaction, so the per-row insert triggers skip; before it commits it
@@ -180,52 +163,12 @@ export const MIGRATIONS: string[] = [
   CREATE TABLE rollup_deferred (since_id INTEGER NOT NULL);
 
   DROP TRIGGER usage_daily_insert;
-  CREATE TRIGGER usage_daily_insert AFTER INSERT ON usage WHEN NOT EXISTS (SELECT 1 FROM rollup_deferred) BEGIN
-    INSERT INTO usage_daily VALUES (
-      date(NEW.ts / 1000, 'unixepoch'), coalesce(NEW.profile, ''), NEW.agent, NEW.provider, NEW.model,
-      coalesce(NEW.rule, ''), NEW.cost_usd IS NOT NULL, 1,
-      NEW.input_tokens, NEW.output_tokens, NEW.cache_write_tokens, NEW.cache_write_1h_tokens,
-      NEW.cache_read_tokens, NEW.reasoning_tokens, coalesce(NEW.cost_usd, 0))
-    ON CONFLICT DO UPDATE SET
-      requests = requests + 1,
-      input_tokens = input_tokens + excluded.input_tokens,
-      output_tokens = output_tokens + excluded.output_tokens,
-      cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
-      cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
-      cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-      reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
-      cost_usd = cost_usd + excluded.cost_usd;
-  END;
+  ${rollupInsert('usage_daily', DAY, UNLESS_DEFERRED)}
 
   DROP TRIGGER usage_monthly_insert;
-  CREATE TRIGGER usage_monthly_insert AFTER INSERT ON usage WHEN NOT EXISTS (SELECT 1 FROM rollup_deferred) BEGIN
-    INSERT INTO usage_monthly VALUES (
-      strftime('%Y-%m', NEW.ts / 1000, 'unixepoch'), coalesce(NEW.profile, ''), NEW.agent, NEW.provider, NEW.model,
-      coalesce(NEW.rule, ''), NEW.cost_usd IS NOT NULL, 1,
-      NEW.input_tokens, NEW.output_tokens, NEW.cache_write_tokens, NEW.cache_write_1h_tokens,
-      NEW.cache_read_tokens, NEW.reasoning_tokens, coalesce(NEW.cost_usd, 0))
-    ON CONFLICT DO UPDATE SET
-      requests = requests + 1,
-      input_tokens = input_tokens + excluded.input_tokens,
-      output_tokens = output_tokens + excluded.output_tokens,
-      cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
-      cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
-      cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-      reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
-      cost_usd = cost_usd + excluded.cost_usd;
-  END;
+  ${rollupInsert('usage_monthly', MONTH, UNLESS_DEFERRED)}
   `,
 ];
-
-const COUNTS = `input_tokens, output_tokens, cache_write_tokens, cache_write_1h_tokens, cache_read_tokens, reasoning_tokens`;
-const ADD_EXCLUDED = `requests = requests + excluded.requests,
-    input_tokens = input_tokens + excluded.input_tokens,
-    output_tokens = output_tokens + excluded.output_tokens,
-    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
-    cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
-    cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
-    cost_usd = cost_usd + excluded.cost_usd`;
 
 /**
  * What the deferred insert triggers (step 3) would have added, set-based: the rows with id > ? are grouped
