@@ -4,48 +4,36 @@
 # Sections match shell/ringlet.bash and shell/ringlet.zsh, but for the hook, which comes first here.
 
 # === Hook, first ==========================================================
-# fish only: the event handler and what a cached cd runs come first. fish spends time proportional to a
-# function's offset in the script it was sourced from on every call (about 12 µs for a handler at the end
-# of this script, a third of what a cd costs), so the hot path sits at the top.
+# fish only: what a cached cd runs comes first. fish spends time proportional to a function's offset in
+# the script it was sourced from on every call (about 12 µs at the end of this script, a third of what a
+# cd costs), so the hot path sits at the top.
 
-# fish reports every change of PWD as a variable event, in scripts too. Redefining the function on a
-# second `source` replaces the handler instead of adding one. A directory in a slot costs one `test`
-# (false: nothing it depends on changed, and no hint is pending) and the slot's command; any other goes
-# through __ringlet_update. fish restores $status after an event handler.
-function __ringlet_hook --on-variable PWD
-    switch $PWD
-        case $__ringlet_d1
-            test "$__ringlet_hinted" != '' -o $__ringlet_t1; and __ringlet_update; or $__ringlet_a1
-        case $__ringlet_d2
-            test "$__ringlet_hinted" != '' -o $__ringlet_t2; and __ringlet_update; or $__ringlet_a2
-        case $__ringlet_d3
-            test "$__ringlet_hinted" != '' -o $__ringlet_t3; and __ringlet_update; or $__ringlet_a3
-        case $__ringlet_d4
-            test "$__ringlet_hinted" != '' -o $__ringlet_t4; and __ringlet_update; or $__ringlet_a4
-        case $__ringlet_d5
-            test "$__ringlet_hinted" != '' -o $__ringlet_t5; and __ringlet_update; or $__ringlet_a5
-        case $__ringlet_d6
-            test "$__ringlet_hinted" != '' -o $__ringlet_t6; and __ringlet_update; or $__ringlet_a6
-        case $__ringlet_d7
-            test "$__ringlet_hinted" != '' -o $__ringlet_t7; and __ringlet_update; or $__ringlet_a7
-        case $__ringlet_d8
-            test "$__ringlet_hinted" != '' -o $__ringlet_t8; and __ringlet_update; or $__ringlet_a8
-        case '*'
-            __ringlet_update
-    end
+# fish reports every change of PWD as a variable event, in scripts too, and restores $status after the
+# handler. __ringlet_hook_define writes that handler, __ringlet_hook, anew whenever the directory cache
+# changes (redefining it replaces the handler), with each remembered directory as a literal `case`. A
+# directory seen before then costs the `switch`, one `test` with literal arguments (false: nothing its
+# answer depends on changed) and the answer; any other goes through __ringlet_update. In fish every
+# expansion costs on each call, and so does a function's offset into the script that defined it, hence
+# literals in a handler defined by a short `eval`.
+#
+# The cache: 8 slots, each the handler's code for one directory (__ringlet_s<i>) and that directory in
+# __ringlet_cdirs. A slot does not clear a pending hint, so slots are filled only while none is pending
+# and printing a hint empties them, as do (re)loading the state and a change of HOME (the walk stops
+# below HOME).
+function __ringlet_hook_define
+    eval 'function __ringlet_hook --on-variable PWD; switch $PWD;' $__ringlet_s1 $__ringlet_s2 $__ringlet_s3 \
+        $__ringlet_s4 $__ringlet_s5 $__ringlet_s6 $__ringlet_s7 $__ringlet_s8 "case '*'; __ringlet_update; end; end"
 end
 
-# The directory cache of the hook: 8 slots, each a $PWD as a `case` pattern (__ringlet_d<i>, with * and ?
-# escaped), the arguments of one `test` that is true when its answer may be out of date (__ringlet_t<i>),
-# and the command that applies the answer (__ringlet_a<i>). Emptied whenever the state is (re)loaded, and
-# when HOME changes (the walk stops below HOME).
 function __ringlet_cache_reset
     set -g __ringlet_cdirs '' '' '' '' '' '' '' ''
     set -g __ringlet_cnext 1
     for i in 1 2 3 4 5 6 7 8
-        set -g __ringlet_d$i
+        set -e __ringlet_s$i
     end
+    __ringlet_hook_define
 end
+set -g __ringlet_cnext_after 2 3 4 5 6 7 8 1
 __ringlet_cache_reset
 
 function __ringlet_home_changed --on-variable HOME
@@ -121,6 +109,7 @@ end
 function __ringlet_hint --argument-names file message
     if test "$file" != "$__ringlet_hinted"
         set -g __ringlet_hinted $file
+        __ringlet_cache_reset
         printf 'ringlet: %s %s\n' (string escape -- $file) $message >&2
     end
 end
@@ -228,11 +217,13 @@ end
 # calls the walk made, true when any of them would now come out otherwise (a project file appeared or went
 # away, a directory on the way became a symlink). Project files are tested relative to the working
 # directory, the same files while no directory on the way is a symlink (which the same test checks): fish
-# converts every path it stats, and short ones cost less.
+# converts every path it stats, and short ones cost less. A cache miss already runs the whole walk, so
+# this adds no command substitution but one, and no pipe: in fish each costs more than a cached cd.
 function __ringlet_remember --no-scope-shadowing
-    set -q __ringlet_cfgtest[1]; or return
-    # A backslash cannot be escaped in a `case` pattern: such a directory is not remembered.
-    string match -qr -- '\\\\' $PWD; and return
+    # Not through a symlink (the physical walk has no test of its own), nor without a state.
+    test "$phys" = "$PWD"; and set -q __ringlet_cfgtest[1]; or return
+    # A `case` pattern would need * ? and \ escaped: such a directory is not remembered.
+    string match -qr -- '[*?\\\\]' $PWD; and return
     set -l t $__ringlet_cfgtest
     set -l rel ''
     set -l below 1
@@ -253,25 +244,37 @@ function __ringlet_remember --no-scope-shadowing
         end
         set rel ../$rel
     end
-    set -l pat (string replace -ra -- '([*?])' '\\\\$1' $PWD | string collect)
-    set -l i (contains -i -- $pat $__ringlet_cdirs)
-    if not set -q i[1]
-        set i $__ringlet_cnext
-        set -g __ringlet_cnext (math $i % 8 + 1)
-    end
-    set -g __ringlet_cdirs[$i] $pat
-    set -g __ringlet_t$i $t
-    # Without a project file or a notice to print, the answer is one `set`.
+    # Without a project file or a notice to print, the answer is one `set`. The escaped words are $PWD,
+    # the test's and the answer's: last and first are where the test ends and the answer starts.
+    set -l act __ringlet_settle '' "$name" "$len" "$file" "$fdlen"
+    set -l last -7
+    set -l first -6
     if test -z "$file" -a -z "$__ringlet_notify"
+        set act set -e RINGLET_PROFILE
+        set last -4
+        set first -3
         if test -n "$name"
-            set -g __ringlet_a$i set -gx RINGLET_PROFILE $name
-        else
-            set -g __ringlet_a$i set -e RINGLET_PROFILE
+            set act set -gx RINGLET_PROFILE $name
+            set last -5
+            set first -4
+        end
+    end
+    # string escape prints one line per word, a newline in a name included.
+    set -l q (string escape -- $PWD $t $act)
+    set -l i $__ringlet_cnext
+    if contains -- $PWD $__ringlet_cdirs
+        for j in 1 2 3 4 5 6 7 8
+            if test "$__ringlet_cdirs[$j]" = "$PWD"
+                set i $j
+                break
+            end
         end
     else
-        set -g __ringlet_a$i __ringlet_settle '' "$name" "$len" "$file" "$fdlen"
+        set -g __ringlet_cnext $__ringlet_cnext_after[$i]
     end
-    set -g __ringlet_d$i $pat
+    set -g __ringlet_cdirs[$i] $PWD
+    set -g __ringlet_s$i "case $q[1]; test $q[2..$last]; and __ringlet_update; or $q[$first..-1];"
+    __ringlet_hook_define
 end
 
 # Brings RINGLET_PROFILE up to date for $PWD: the nearest allowed project file or the longest mapped
@@ -311,17 +314,15 @@ function __ringlet_update --argument-names quiet
     __ringlet_walk
     set -l fdlen 0
     test -n "$file"; and set fdlen (string length -- "$fdir")
-    if test "$phys" != "$PWD"
-        # Reached through a symlink: the physical path may lie in a deeper mapping. Not remembered: the
-        # physical walk has no test of its own.
-        if __ringlet_map "$phys/"; and test $__ringlet_hit[3] -gt $len
-            set name $__ringlet_hit[1]
-            set len $__ringlet_hit[3]
-        end
-    else if test -z "$__ringlet_broken"
-        __ringlet_remember
+    # Reached through a symlink: the physical path may lie in a deeper mapping.
+    if test "$phys" != "$PWD"; and __ringlet_map "$phys/"; and test $__ringlet_hit[3] -gt $len
+        set name $__ringlet_hit[1]
+        set len $__ringlet_hit[3]
     end
     __ringlet_settle "$quiet" "$name" $len "$file" $fdlen
+    test -z "$__ringlet_broken$__ringlet_hinted"; and __ringlet_remember
+    # A slot runs `test …; and __ringlet_update; or <its answer>`: the answer must not follow an update.
+    return 0
 end
 
 # === Commands =============================================================
