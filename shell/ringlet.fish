@@ -16,24 +16,19 @@
 # expansion costs on each call, and so does a function's offset into the script that defined it, hence
 # literals in a handler defined by a short `eval`.
 #
-# The cache: 8 slots, each the handler's code for one directory (__ringlet_s<i>) and that directory in
-# __ringlet_cdirs. A slot does not clear a pending hint, so slots are filled only while none is pending
+# The cache: up to 8 directories in __ringlet_cdirs, newest first, and the handler's code for each in
+# __ringlet_slots. A slot does not clear a pending hint, so slots are filled only while none is pending
 # and printing a hint empties them, as do (re)loading the state and a change of HOME (the walk stops
 # below HOME).
 function __ringlet_hook_define
-    eval 'function __ringlet_hook --on-variable PWD; switch $PWD;' $__ringlet_s1 $__ringlet_s2 $__ringlet_s3 \
-        $__ringlet_s4 $__ringlet_s5 $__ringlet_s6 $__ringlet_s7 $__ringlet_s8 "case '*'; __ringlet_update; end; end"
+    eval 'function __ringlet_hook --on-variable PWD; switch $PWD;' $__ringlet_slots "case '*'; __ringlet_update; end; end"
 end
 
 function __ringlet_cache_reset
-    set -g __ringlet_cdirs '' '' '' '' '' '' '' ''
-    set -g __ringlet_cnext 1
-    for i in 1 2 3 4 5 6 7 8
-        set -e __ringlet_s$i
-    end
+    set -g __ringlet_cdirs
+    set -g __ringlet_slots
     __ringlet_hook_define
 end
-set -g __ringlet_cnext_after 2 3 4 5 6 7 8 1
 __ringlet_cache_reset
 
 function __ringlet_home_changed --on-variable HOME
@@ -261,19 +256,22 @@ function __ringlet_remember --no-scope-shadowing
     end
     # string escape prints one line per word, a newline in a name included.
     set -l q (string escape -- $PWD $t $act)
-    set -l i $__ringlet_cnext
+    # Newest first, so the oldest falls off the end; a directory already there moves to the front.
     if contains -- $PWD $__ringlet_cdirs
-        for j in 1 2 3 4 5 6 7 8
-            if test "$__ringlet_cdirs[$j]" = "$PWD"
-                set i $j
+        for i in 1 2 3 4 5 6 7 8
+            if test "$__ringlet_cdirs[$i]" = "$PWD"
+                set -e __ringlet_cdirs[$i]
+                set -e __ringlet_slots[$i]
                 break
             end
         end
-    else
-        set -g __ringlet_cnext $__ringlet_cnext_after[$i]
     end
-    set -g __ringlet_cdirs[$i] $PWD
-    set -g __ringlet_s$i "case $q[1]; test $q[2..$last]; and __ringlet_update; or $q[$first..-1];"
+    set -g __ringlet_cdirs $PWD $__ringlet_cdirs
+    set -g __ringlet_slots "case $q[1]; test $q[2..$last]; and __ringlet_update; or $q[$first..-1];" $__ringlet_slots
+    if set -q __ringlet_cdirs[9]
+        set -e __ringlet_cdirs[9]
+        set -e __ringlet_slots[9]
+    end
     __ringlet_hook_define
 end
 
