@@ -16,17 +16,30 @@
 # expansion costs on each call, and so does a function's offset into the script that defined it, hence
 # literals in a handler defined by a short `eval`.
 #
-# The cache: up to 8 directories in __ringlet_cdirs, newest first, and the handler's code for each in
-# __ringlet_slots. A slot does not clear a pending hint, so slots are filled only while none is pending
-# and printing a hint empties them, as do (re)loading the state and a change of HOME (the walk stops
-# below HOME).
+# The cache's checks are split by what can trip them. On every cd: config.toml's mtime and the project
+# files, which a builtin's redirection in this very shell can write. In __ringlet_recheck, after each
+# external command (SIGCHLD) and before each command line (fish_preexec): config.toml's removal and a
+# directory on the way replaced by a symlink, which only another process can do. So every change made by
+# this shell, or before the command line ran, counts at the next cd; one made by an unrelated process while
+# this shell runs only builtins counts from the next command line. Each stat() costs fish ~2-3 µs, and these
+# were a third of a cached cd.
+#
+# The cache: up to 8 directories in __ringlet_cdirs, newest first, the handler's code for each in
+# __ringlet_slots and its directories on the way, as `test` code, in __ringlet_slotlinks. A slot does not
+# clear a pending hint, so slots are filled only while none is pending and printing a hint empties them, as
+# do (re)loading the state and a change of HOME (the walk stops below HOME).
 function __ringlet_hook_define
     eval 'function __ringlet_hook --on-variable PWD; switch $PWD;' $__ringlet_slots "case '*'; __ringlet_update; end; end"
+    functions -e __ringlet_recheck
+    set -q __ringlet_slots[1]
+    and eval 'function __ringlet_recheck --on-signal SIGCHLD --on-event fish_preexec; test -n ""' \
+        $__ringlet_cfggone $__ringlet_slotlinks '; and __ringlet_cache_reset; end'
 end
 
 function __ringlet_cache_reset
     set -g __ringlet_cdirs
     set -g __ringlet_slots
+    set -g __ringlet_slotlinks
     __ringlet_hook_define
 end
 __ringlet_cache_reset
@@ -208,69 +221,74 @@ else
 end
 
 # Remembers the answer __ringlet_update just computed for $PWD (its name, len, file, fdir, fdlen and the
-# directories in walked) in a slot: one `test` over config.toml's staleness test and exactly the stat()
-# calls the walk made, true when any of them would now come out otherwise (a project file appeared or went
-# away, a directory on the way became a symlink). Project files are tested relative to the working
-# directory, the same files while no directory on the way is a symlink (which the same test checks): fish
-# converts every path it stats, and short ones cost less. A cache miss already runs the whole walk, so
-# this adds no command substitution but one, and no pipe: in fish each costs more than a cached cd.
+# directories in walked) in a slot: one `test` over config.toml's mtime test and exactly the project-file
+# stat() calls the walk made, true when any of them would now come out otherwise (a project file appeared or
+# went away); the symlink checks of walked go to __ringlet_recheck. Project files are tested relative to the
+# working directory, the same files while no directory on the way is a symlink: fish converts every path it
+# stats, and short ones cost less. A cache miss already runs the whole walk, so this adds one command
+# substitution and no pipe: in fish each costs more than a cached cd.
 function __ringlet_remember --no-scope-shadowing
     # Not through a symlink (the physical walk has no test of its own), nor without a state.
     test "$phys" = "$PWD"; and set -q __ringlet_cfgtest[1]; or return
     # A `case` pattern would need * ? and \ escaped: such a directory is not remembered.
     string match -qr -- '[*?\\\\]' $PWD; and return
+    # t is code: the state's test, then literal project-file names.
     set -l t $__ringlet_cfgtest
     set -l rel ''
-    set -l below 1
     for d in $walked
-        test -n "$d"; and set -a t -o -L $d
-        if set -q below[1]
-            if test -n "$file" -a "$d" = "$fdir"
-                # The file found: it must stay a file, and a .ringlet.toml beside a .ringlet-profile would win.
-                if string match -q -- '*/.ringlet-profile' $file
-                    set -a t -o ! -f $rel.ringlet-profile -o -f $rel.ringlet.toml
-                else
-                    set -a t -o ! -f $rel.ringlet.toml
-                end
-                set below
+        if test -n "$file" -a "$d" = "$fdir"
+            # The file found: it must stay a file, and a .ringlet.toml beside a .ringlet-profile would win.
+            if string match -q -- '*/.ringlet-profile' $file
+                set -a t -o ! -f $rel.ringlet-profile -o -f $rel.ringlet.toml
             else
-                set -a t -o -f $rel.ringlet.toml -o -f $rel.ringlet-profile
+                set -a t -o ! -f $rel.ringlet.toml
             end
+            break
         end
+        set -a t -o -f $rel.ringlet.toml -o -f $rel.ringlet-profile
         set rel ../$rel
     end
-    # Without a project file or a notice to print, the answer is one `set`. The escaped words are $PWD,
-    # the test's and the answer's: last and first are where the test ends and the answer starts.
+    # Without a project file or a notice to print, the answer is one `set`. The escaped words are $PWD, the
+    # answer's and walked's: last and first are where the answer ends and walked starts (literals: `math`
+    # would be one more command substitution).
     set -l act __ringlet_settle '' "$name" "$len" "$file" "$fdlen"
-    set -l last -7
-    set -l first -6
+    set -l last 7
+    set -l first 8
     if test -z "$file" -a -z "$__ringlet_notify"
         set act set -e RINGLET_PROFILE
-        set last -4
-        set first -3
+        set last 4
+        set first 5
         if test -n "$name"
             set act set -gx RINGLET_PROFILE $name
-            set last -5
-            set first -4
+            set last 5
+            set first 6
         end
     end
     # string escape prints one line per word, a newline in a name included.
-    set -l q (string escape -- $PWD $t $act)
+    set -l q (string escape -- $PWD $act $walked)
+    set -l links
+    for d in $q[$first..-1]
+        # '' is the root, never a symlink.
+        test "$d" = "''"; or set -a links -o -L $d
+    end
     # Newest first, so the oldest falls off the end; a directory already there moves to the front.
     if contains -- $PWD $__ringlet_cdirs
         for i in 1 2 3 4 5 6 7 8
             if test "$__ringlet_cdirs[$i]" = "$PWD"
                 set -e __ringlet_cdirs[$i]
                 set -e __ringlet_slots[$i]
+                set -e __ringlet_slotlinks[$i]
                 break
             end
         end
     end
     set -g __ringlet_cdirs $PWD $__ringlet_cdirs
-    set -g __ringlet_slots "case $q[1]; test $q[2..$last]; and __ringlet_update; or $q[$first..-1];" $__ringlet_slots
+    set -g __ringlet_slots "case $q[1]; test $t; and __ringlet_update; or $q[2..$last];" $__ringlet_slots
+    set -g __ringlet_slotlinks "$links" $__ringlet_slotlinks
     if set -q __ringlet_cdirs[9]
         set -e __ringlet_cdirs[9]
         set -e __ringlet_slots[9]
+        set -e __ringlet_slotlinks[9]
     end
     __ringlet_hook_define
 end

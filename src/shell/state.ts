@@ -236,11 +236,14 @@ function renderFish(d: StateData, stamp: string): string {
   L.push(`set -g __ringlet_stamp ${q(stamp)}`);
   L.push(d.notify ? 'set -g __ringlet_notify 1' : 'set -g __ringlet_notify');
   for (const t of staleTests('fish', d, stamp)) L.push(`function __ringlet_stale_${t.name}`, `    ${t.cond}`, 'end');
-  // config.toml's test as `test` arguments (true when stale), for the directory cache (shell/ringlet.fish).
+  // config.toml's checks for the directory cache (shell/ringlet.fish), as fish code for `test` (true when
+  // stale): its mtime on every cd (a builtin's redirection can rewrite it), its removal (which only another
+  // process can do) after each external command and before each command line.
   const cfg = d.watch[0];
   if (cfg) {
     const W = q(cfg.path);
-    L.push(`set -g __ringlet_cfgtest ${cfg.exists ? `! -e ${W} -o ! ${W} -ot ${q(stamp)}` : `-e ${W}`}`);
+    L.push(`set -g __ringlet_cfgtest ${q(cfg.exists ? `${W} -nt ${q(stamp)}` : `-e ${W}`)}`);
+    L.push(`set -g __ringlet_cfggone ${q(cfg.exists ? `-o ! -e ${W}` : '')}`);
   }
   L.push('function __ringlet_map --argument-names dir');
   // One `set`: (profile, directory, its length in characters as fish counts them, its parent).

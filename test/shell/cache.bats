@@ -167,6 +167,7 @@ show'
 }
 
 @test "a config change drops every cached answer" {
+    # Rewritten by a builtin redirection: no process runs before the next cd (fish tests the mtime per cd).
     local sh
     for sh in bash zsh fish; do
         : >"$CONFIG"
@@ -175,7 +176,7 @@ show'
 show
 cd "$HOME/work/sub"
 show
-node -e "require(\"fs\").writeFileSync(process.env.XDG_CONFIG_HOME + \"/ringlet/config.toml\", \"[[directory-mapping]]\\npath = \\\"~/other\\\"\\nprofile = \\\"acme\\\"\\n\")"
+printf "[[directory-mapping]]\npath = \"~/other\"\nprofile = \"acme\"\n" >"$XDG_CONFIG_HOME/ringlet/config.toml"
 cd "$HOME/other/sub"
 show
 cd "$HOME/work/sub"
@@ -262,4 +263,40 @@ builtin cd "$HOME/other/sub"; echo "s=$status"'
         printf "done %s" "$RINGLET_PROFILE"'
     assert_eq "$status" 0
     assert_eq "$output" "done acme"
+}
+
+@test "fish: a symlink swap or config removal by an unrelated process counts from the next command line" {
+    # A grandchild changes things while fish runs only builtins (no SIGCHLD reaches fish); the next
+    # command line (fish_preexec, emitted by hand as this shell is not interactive) rechecks.
+    mkdir -p "$T/phys-a/p" "$HOME/lnk/p"
+    add_mapping "$T/phys-a" acme
+    local body
+    body=$(cat <<'B'
+function wait_until
+    set -l n 0
+    while not test $argv; and test $n -lt 1000000
+        set n (math $n + 1)
+    end
+end
+cd "$HOME/lnk/p"
+show
+cd "$HOME/work"
+show
+sh -c '( sleep 0.3; rm -r "$HOME/lnk"; ln -s "$T/phys-a" "$HOME/lnk" ) >/dev/null 2>&1 &'
+wait_until -L "$HOME/lnk"
+emit fish_preexec
+cd "$HOME/lnk/p"
+show
+cd "$HOME/work"
+show
+sh -c '( sleep 0.3; rm "$XDG_CONFIG_HOME/ringlet/config.toml" ) >/dev/null 2>&1 &'
+wait_until ! -e "$XDG_CONFIG_HOME/ringlet/config.toml"
+emit fish_preexec
+cd "$HOME/work"
+show
+B
+)
+    run --separate-stderr in_shell fish "$body"
+    # a real directory (unmapped); then a link into the mapped $T/phys-a; config.toml gone: no mapping
+    assert_eq "$(shows)" "$(printf '%s\n' p= p=work p=acme p=work p=)"
 }
